@@ -1,0 +1,255 @@
+"""Fixed points and codimension-1/2 bifurcations of the firing-rate equations in closed form.
+
+Units: τ = 1, a constant current folded into η̄ (science.md §3). Fixed points are parametrised
+by their rate r > 0::
+
+    v*(r)  = g/2 − Δ/(2π r)
+    η̄(r)   = π² r² − J r − (g/2 − Δ/(2π r))²
+
+Jacobian [[2v − g, 2r], [J − 2π² r, 2v]], trace T = g − 2Δ/(π r),
+determinant D = Δ²/(π² r²) − gΔ/(π r) − 2 J r + 4π² r².
+
+* saddle-nodes (D = 0): J_SN(r) = 2π² r + Δ²/(2π² r³) − gΔ/(2π r²),
+  η̄_SN(r) = −π² r² − 3Δ²/(4π² r²) + gΔ/(π r) − g²/4;
+* cusp (dJ_SN/dr = 0): 4π⁴ r⁴ + 2π g Δ r − 3Δ² = 0;
+* Hopf (T = 0, D > 0): r_H = 2Δ/(π g), η̄_H(J) = 4Δ²/g² − g²/16 − 2ΔJ/(π g),
+  ω_H² = 16Δ²/g² − 4ΔJ/(π g) − g²/4;
+* Takens–Bogdanov (T = D = 0): J_TB = 4πΔ/g − π g³/(16Δ), η̄_TB = g²/16 − 4Δ²/g².
+
+A chemical coupling of asymmetric spikes (MP20) is handled by passing J + g κ as J.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .. import _validate as val
+from ..model import jacobian
+
+__all__ = [
+    "FixedPoint",
+    "fixed_points",
+    "eta_of_rate",
+    "saddle_node_curve",
+    "saddle_node_etas",
+    "cusp",
+    "hopf_eta",
+    "hopf_line",
+    "hopf_frequency",
+    "takens_bogdanov",
+    "classify",
+]
+
+PI = math.pi
+
+
+@dataclass(frozen=True)
+class FixedPoint:
+    """A fixed point (r*, v*) with the eigenvalues of its Jacobian and a stability label."""
+
+    r: float
+    v: float
+    eigenvalues: tuple[complex, complex]
+    stability: str
+
+    @property
+    def stable(self) -> bool:
+        return self.stability.startswith("stable")
+
+
+def classify(eigenvalues) -> str:
+    """'stable node', 'stable focus', 'unstable node', 'unstable focus', 'saddle' or 'centre'."""
+    lam = np.asarray(eigenvalues)
+    re = lam.real
+    if np.any(np.abs(lam.imag) > 0):
+        if abs(re[0]) < 1e-12:
+            return "centre"
+        return "stable focus" if re[0] < 0 else "unstable focus"
+    if re.min() < 0 < re.max():
+        return "saddle"
+    return "stable node" if re.max() < 0 else "unstable node"
+
+
+def _check(delta, g):
+    delta = val.positive("delta", delta)
+    g = val.non_negative("g", g)
+    return delta, g
+
+
+def _positive_real_roots(coeffs, tol=1e-9) -> np.ndarray:
+    roots = np.roots(coeffs)
+    real = roots[np.abs(roots.imag) <= tol * np.maximum(1.0, np.abs(roots))].real
+    return np.sort(real[real > 0])
+
+
+def _polish(f, df, x, steps=8):
+    for _ in range(steps):
+        d = df(x)
+        if d == 0:
+            break
+        x = x - f(x) / d
+    return x
+
+
+def eta_of_rate(r, *, J, g, delta=1.0):
+    """η̄ at which the rate r > 0 is a fixed point: π² r² − J r − (g/2 − Δ/(2π r))²."""
+    r = np.asarray(r, dtype=float)
+    return PI**2 * r**2 - J * r - (g / 2.0 - delta / (2.0 * PI * r)) ** 2
+
+
+def fixed_points(eta_bar, J, g, delta=1.0) -> list[FixedPoint]:
+    """All fixed points at (η̄, J, g), sorted by rate; one or three.
+
+    They are the positive roots of π² r⁴ − J r³ − (g²/4 + η̄) r² + gΔ/(2π) r − Δ²/(4π²) = 0.
+    """
+    eta_bar = val.finite("eta_bar", eta_bar)
+    J = val.finite("J", J)
+    delta, g = _check(delta, g)
+    coeffs = [PI**2, -J, -(g * g / 4.0 + eta_bar), g * delta / (2.0 * PI), -(delta**2) / (4 * PI**2)]
+    p, dp = np.poly1d(coeffs), np.poly1d(coeffs).deriv()
+    out = []
+    for r in _positive_real_roots(coeffs, tol=1e-6):
+        r = float(_polish(p, dp, r))
+        v = g / 2.0 - delta / (2.0 * PI * r)
+        lam = np.linalg.eigvals(jacobian(r, v, J=J, g=g))
+        lam = tuple(sorted((complex(x) for x in lam), key=lambda z: (z.real, z.imag)))
+        out.append(FixedPoint(r=r, v=v, eigenvalues=lam, stability=classify(lam)))
+    # near a fold two roots merge into a (numerically) complex pair: keep distinct ones only
+    unique: list[FixedPoint] = []
+    for fp in out:
+        if not unique or abs(fp.r - unique[-1].r) > 1e-9 * max(1.0, fp.r):
+            unique.append(fp)
+    return unique
+
+
+def _j_sn(r, g, delta):
+    return 2 * PI**2 * r + delta**2 / (2 * PI**2 * r**3) - g * delta / (2 * PI * r**2)
+
+
+def _eta_sn(r, g, delta):
+    return -(PI**2) * r**2 - 3 * delta**2 / (4 * PI**2 * r**2) + g * delta / (PI * r) - g * g / 4
+
+
+def _cusp_rate(g, delta) -> float:
+    """Positive root of 4π⁴ r⁴ + 2π g Δ r − 3Δ² = 0 (unique: the left side increases in r)."""
+    coeffs = [4 * PI**4, 0.0, 0.0, 2 * PI * g * delta, -3 * delta**2]
+    (r,) = _positive_real_roots(coeffs)
+    p = np.poly1d(coeffs)
+    return float(_polish(p, p.deriv(), r))
+
+
+def cusp(g, delta=1.0) -> tuple[float, float]:
+    """The cusp point (η̄, J) where the two saddle-node branches meet."""
+    delta, g = _check(delta, g)
+    r = _cusp_rate(g, delta)
+    return float(_eta_sn(r, g, delta)), float(_j_sn(r, g, delta))
+
+
+def saddle_node_curve(g, delta=1.0, *, J_max=None, n=801) -> pd.DataFrame:
+    """Both saddle-node branches, parametric in r, from the cusp up to J = J_max.
+
+    Returns a table with columns ``r``, ``eta_bar``, ``J`` and ``branch``: "low" for the
+    low-activity fold (r below the cusp rate; right edge of the bistable wedge), "high" for the
+    high-activity fold (left edge). Rows of each branch are ordered by increasing J, both start
+    at the cusp. Default J_max: 4 × J_cusp + 10 √Δ.
+    """
+    delta, g = _check(delta, g)
+    r_c = _cusp_rate(g, delta)
+    J_c = float(_j_sn(r_c, g, delta))
+    J_max = 4 * abs(J_c) + 10 * math.sqrt(delta) if J_max is None else val.finite("J_max", J_max)
+    if J_max <= J_c:
+        raise ValueError(f"J_max ({J_max}) must exceed the cusp value J = {J_c:.6g}")
+    # on each branch J_SN is monotone in r: find the r where it reaches J_max
+    r_lo_end = min(_rates_at_J(J_max, g, delta))
+    r_hi_end = max(_rates_at_J(J_max, g, delta))
+    s = np.linspace(0.0, 1.0, n) ** 2  # cluster points near the cusp, where the curve turns
+    frames = []
+    for branch, r in (
+        ("low", r_c + (r_lo_end - r_c) * s),
+        ("high", r_c + (r_hi_end - r_c) * s),
+    ):
+        frames.append(
+            pd.DataFrame(
+                {"r": r, "eta_bar": _eta_sn(r, g, delta), "J": _j_sn(r, g, delta), "branch": branch}
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def _rates_at_J(J, g, delta) -> np.ndarray:
+    """Rates r > 0 with J_SN(r) = J: 4π⁴ r⁴ − 2π² J r³ − π g Δ r + Δ² = 0."""
+    coeffs = [4 * PI**4, -2 * PI**2 * J, 0.0, -PI * g * delta, delta**2]
+    p = np.poly1d(coeffs)
+    roots = _positive_real_roots(coeffs, tol=1e-7)
+    return np.array([_polish(p, p.deriv(), r) for r in roots])
+
+
+def saddle_node_etas(J, g, delta=1.0) -> list[float]:
+    """The saddle-node (fold) values of η̄ at this J, sorted; empty below the cusp."""
+    J = val.finite("J", J)
+    delta, g = _check(delta, g)
+    rates = _rates_at_J(J, g, delta)
+    etas = sorted(float(_eta_sn(r, g, delta)) for r in rates)
+    return [e for k, e in enumerate(etas) if k == 0 or abs(e - etas[k - 1]) > 1e-10]
+
+
+def takens_bogdanov(g, delta=1.0) -> tuple[float, float] | None:
+    """The Takens–Bogdanov point (η̄_TB, J_TB); None for g = 0 (no Hopf bifurcation)."""
+    delta, g = _check(delta, g)
+    if g == 0:
+        return None
+    J_tb = 4 * PI * delta / g - PI * g**3 / (16 * delta)
+    eta_tb = g * g / 16 - 4 * delta**2 / (g * g)
+    return eta_tb, J_tb
+
+
+def hopf_frequency(J, g, delta=1.0):
+    """Onset angular frequency ω_H = sqrt(16Δ²/g² − 4ΔJ/(π g) − g²/4); NaN where no Hopf."""
+    delta, g = _check(delta, g)
+    J = np.asarray(J, dtype=float)
+    if g == 0:
+        out = np.full(J.shape, np.nan)
+    else:
+        w2 = 16 * delta**2 / g**2 - 4 * delta * J / (PI * g) - g * g / 4
+        with np.errstate(invalid="ignore"):
+            out = np.where(w2 > 0, np.sqrt(np.where(w2 > 0, w2, 0.0)), np.nan)
+    return float(out) if out.ndim == 0 else out
+
+
+def hopf_eta(J, g, delta=1.0):
+    """η̄_H(J) = 4Δ²/g² − g²/16 − 2ΔJ/(π g) for J < J_TB; NaN where there is no Hopf point."""
+    delta, g = _check(delta, g)
+    J = np.asarray(J, dtype=float)
+    if g == 0:
+        out = np.full(J.shape, np.nan)
+    else:
+        eta = 4 * delta**2 / g**2 - g * g / 16 - 2 * delta * J / (PI * g)
+        out = np.where(np.isnan(hopf_frequency(J, g, delta)), np.nan, eta)
+    return float(out) if out.ndim == 0 else out
+
+
+def hopf_line(g, delta=1.0, *, J_min=None, n=201) -> pd.DataFrame:
+    """The Hopf line from J_min up to the Takens–Bogdanov point: columns J, eta_bar, omega.
+
+    Empty at g = 0. Default J_min: J_TB − 4 J_cusp(g=0) − 10 √Δ.
+    """
+    delta, g = _check(delta, g)
+    tb = takens_bogdanov(g, delta)
+    if tb is None:
+        return pd.DataFrame({"J": [], "eta_bar": [], "omega": []})
+    J_tb = tb[1]
+    J_min = (
+        J_tb - 4 * 7.79622 * math.sqrt(delta) - 10 * math.sqrt(delta)
+        if J_min is None
+        else val.finite("J_min", J_min)
+    )
+    if J_min >= J_tb:
+        raise ValueError(f"J_min ({J_min}) must be below the Takens-Bogdanov value J = {J_tb:.6g}")
+    J = np.linspace(J_min, J_tb, n)
+    eta = 4 * delta**2 / g**2 - g * g / 16 - 2 * delta * J / (PI * g)
+    w2 = np.clip(16 * delta**2 / g**2 - 4 * delta * J / (PI * g) - g * g / 4, 0.0, None)
+    return pd.DataFrame({"J": J, "eta_bar": eta, "omega": np.sqrt(w2)})

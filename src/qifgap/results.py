@@ -1,0 +1,108 @@
+"""Result containers and their files: named fields, parameters and package version as metadata.
+
+Files are written atomically: to a temporary file in the target directory, then renamed, so a
+final path never holds a half-written result.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ._version import __version__
+
+__all__ = ["TimeSeries", "NetworkResult", "atomic_path", "write_json", "load_timeseries"]
+
+
+@contextmanager
+def atomic_path(path, suffix: str | None = None):
+    """Yield a temporary path next to ``path``; rename it onto ``path`` only on success."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=suffix or "".join(path.suffixes) + ".tmp"
+    )
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_json(path, obj) -> None:
+    """Write ``obj`` as indented JSON, atomically."""
+    with atomic_path(path, suffix=".json.tmp") as tmp:
+        tmp.write_text(json.dumps(obj, indent=2, sort_keys=True, default=_json_default) + "\n")
+
+
+def _json_default(obj):
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    if hasattr(obj, "to_dict"):
+        return obj.to_dict()
+    raise TypeError(f"cannot serialise {type(obj)} to JSON")
+
+
+@dataclass
+class TimeSeries:
+    """Population time series: rate r, mean voltage v and Kuramoto order parameter Z at times t.
+
+    ``params`` holds every input of the run that made it and the package version.
+    """
+
+    t: np.ndarray
+    r: np.ndarray
+    v: np.ndarray
+    Z: np.ndarray
+    params: dict = field(default_factory=dict)
+
+    _arrays = ("t", "r", "v", "Z")
+
+    def save(self, path) -> None:
+        """Save as ``.npz`` (arrays plus a JSON ``params`` entry), atomically."""
+        arrays = {name: getattr(self, name) for name in self._arrays}
+        meta = json.dumps(self.params, sort_keys=True, default=_json_default)
+        with atomic_path(path, suffix=".tmp.npz") as tmp:
+            np.savez_compressed(tmp, **arrays, params=np.array(meta), kind=type(self).__name__)
+
+    def to_frame(self):
+        import pandas as pd
+
+        return pd.DataFrame(
+            {"t": self.t, "r": self.r, "v": self.v, "Z_abs": np.abs(self.Z), "Z_arg": np.angle(self.Z)}
+        )
+
+
+@dataclass
+class NetworkResult(TimeSeries):
+    """Network time series (binned) plus the spikes of the recorded neurons.
+
+    ``spike_times[k]`` is the emission time of the k-th recorded spike, ``spike_ids[k]`` the
+    index (0..N−1) of the neuron that fired it; ``raster_neurons`` lists the recorded indices.
+    """
+
+    spike_times: np.ndarray = field(default_factory=lambda: np.empty(0))
+    spike_ids: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    raster_neurons: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+
+    _arrays = ("t", "r", "v", "Z", "spike_times", "spike_ids", "raster_neurons")
+
+
+def load_timeseries(path) -> TimeSeries:
+    """Load a file written by :meth:`TimeSeries.save` (network or mean field)."""
+    with np.load(path, allow_pickle=False) as data:
+        kind = str(data["kind"]) if "kind" in data else "TimeSeries"
+        cls = NetworkResult if kind == "NetworkResult" else TimeSeries
+        arrays = {name: data[name] for name in cls._arrays}
+        params = json.loads(str(data["params"]))
+    return cls(**arrays, params=params)
