@@ -112,4 +112,6 @@ def integrate(
         "current": I.to_dict(),
         "qifgap_version": __version__,
     }
-    return TimeSeries(t=t_out, r=r_out, v=v_out, Z=kuramoto_from_rv(r_out, v_out, tau=tau), params=params)
+    return TimeSeries(
+        t=t_out, r=r_out, v=v_out, Z=kuramoto_from_rv(r_out, v_out, tau=tau), params=params
+    )

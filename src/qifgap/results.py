@@ -15,8 +15,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ._version import __version__
-
 __all__ = ["TimeSeries", "NetworkResult", "atomic_path", "write_json", "load_timeseries"]
 
 
@@ -79,7 +77,13 @@ class TimeSeries:
         import pandas as pd
 
         return pd.DataFrame(
-            {"t": self.t, "r": self.r, "v": self.v, "Z_abs": np.abs(self.Z), "Z_arg": np.angle(self.Z)}
+            {
+                "t": self.t,
+                "r": self.r,
+                "v": self.v,
+                "Z_abs": np.abs(self.Z),
+                "Z_arg": np.angle(self.Z),
+            }
         )
 
 

@@ -109,7 +109,13 @@ def fixed_points(eta_bar, J, g, delta=1.0) -> list[FixedPoint]:
     eta_bar = val.finite("eta_bar", eta_bar)
     J = val.finite("J", J)
     delta, g = _check(delta, g)
-    coeffs = [PI**2, -J, -(g * g / 4.0 + eta_bar), g * delta / (2.0 * PI), -(delta**2) / (4 * PI**2)]
+    coeffs = [
+        PI**2,
+        -J,
+        -(g * g / 4.0 + eta_bar),
+        g * delta / (2.0 * PI),
+        -(delta**2) / (4 * PI**2),
+    ]
     p, dp = np.poly1d(coeffs), np.poly1d(coeffs).deriv()
     out = []
     for r in _positive_real_roots(coeffs, tol=1e-6):
