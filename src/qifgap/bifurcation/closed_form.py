@@ -87,11 +87,15 @@ def _positive_real_roots(coeffs, tol=1e-9) -> np.ndarray:
 
 
 def _polish(f, df, x, steps=8):
+    """Newton steps that are kept only while they reduce |f| (safe at near-double roots)."""
     for _ in range(steps):
         d = df(x)
         if d == 0:
             break
-        x = x - f(x) / d
+        x_new = x - f(x) / d
+        if not abs(f(x_new)) < abs(f(x)):
+            break
+        x = x_new
     return x
 
 
