@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import sys
 import time
+from dataclasses import dataclass
 
 import numba
 import numpy as np
@@ -25,10 +26,17 @@ import numpy as np
 from . import _validate as val
 from . import kernels
 from ._version import __version__
-from .inputs import as_current
+from .inputs import Current, as_current
 from .results import NetworkResult
 
-__all__ = ["simulate", "lorentzian_excitabilities", "SimulationDiverged"]
+__all__ = [
+    "simulate",
+    "check_parameters",
+    "bin_centres",
+    "lorentzian_excitabilities",
+    "SimulationDiverged",
+    "NetworkSetup",
+]
 
 _NEURON_STEPS_PER_BLOCK = 2e7  # work per kernel call: the Python overhead stays negligible
 _SPIKE_BUFFER = 1 << 16
@@ -86,6 +94,137 @@ def _steps(duration: float, dt: float) -> int:
     return int(round(duration / dt))
 
 
+@dataclass(frozen=True)
+class NetworkSetup:
+    """Validated parameters of a network run and the step counts derived from them."""
+
+    N: int
+    eta_bar: float
+    delta: float
+    J: float
+    g: float
+    t_start: float
+    t_end: float
+    dt: float
+    tau: float
+    v_peak: float
+    v_reset: float
+    current: Current
+    heterogeneity: str
+    seed: int | None
+    v_init: np.ndarray | float
+    reset: str
+    rate_bin: float
+    raster: np.ndarray
+    threads: int
+    steps_per_bin: int
+    n_bins: int
+    n_emit: int
+    n_ref: int
+
+    @property
+    def t(self) -> np.ndarray:
+        """Output times: the bin centres."""
+        return bin_centres(t_start=self.t_start, n_bins=self.n_bins, rate_bin=self.rate_bin)
+
+
+def bin_centres(*, t_start: float, n_bins: int, rate_bin: float) -> np.ndarray:
+    """t_start + (k + ½) rate_bin, k = 0 … n_bins − 1: the time base of the network outputs."""
+    return t_start + (np.arange(n_bins) + 0.5) * rate_bin
+
+
+def check_parameters(
+    *,
+    N,
+    eta_bar,
+    delta,
+    J,
+    g,
+    t_end,
+    t_start=0.0,
+    dt=1e-4,
+    tau=1.0,
+    v_peak=100.0,
+    v_reset=-100.0,
+    current=None,
+    heterogeneity="quantiles",
+    seed=None,
+    v_init=0.0,
+    reset="flight",
+    rate_bin=1e-2,
+    raster_neurons=100,
+    threads=1,
+) -> NetworkSetup:
+    """Validate the arguments of :func:`simulate` (ValueError naming the parameter) before any
+    work, and derive the step counts of the scheme."""
+    N = val.positive_int("N", N)
+    eta_bar = val.finite("eta_bar", eta_bar)
+    delta = val.non_negative("delta", delta)
+    J = val.finite("J", J)
+    g = val.non_negative("g", g)
+    t_start, t_end = val.interval(t_start, t_end)
+    dt = val.positive("dt", dt)
+    tau = val.positive("tau", tau)
+    v_peak = val.positive("v_peak", v_peak)
+    v_reset = val.finite("v_reset", v_reset)
+    if v_reset >= 0:
+        raise ValueError(f"v_reset must be < 0, got {v_reset!r}")
+    if v_peak > 1e6 or v_reset < -1e6:
+        raise ValueError("v_peak and |v_reset| must be <= 1e6")
+    val.choice("reset", reset, {"flight", "instant"})
+    val.choice("heterogeneity", heterogeneity, {"quantiles", "random"})
+    if heterogeneity == "random" and seed is None:
+        raise ValueError(
+            "seed is required with heterogeneity='random' (results must be reproducible)"
+        )
+    if seed is not None and (
+        isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0
+    ):
+        raise ValueError(f"seed must be a whole number >= 0 or None, got {seed!r}")
+    rate_bin = val.positive("rate_bin", rate_bin)
+    threads = val.positive_int("threads", threads)
+    if threads > numba.config.NUMBA_NUM_THREADS:
+        raise ValueError(
+            f"threads must be <= {numba.config.NUMBA_NUM_THREADS} (numba's maximum here), "
+            f"got {threads}"
+        )
+    for name, window in (("v_peak", tau / v_peak), ("v_reset", tau / abs(v_reset))):
+        if window < 2 * dt:
+            raise ValueError(
+                f"dt ({dt}) must be well below the refractory time: tau/|{name}| = {window:.3g} "
+                f"must be at least 2 dt (use dt <= {window / 10:.3g})"
+            )
+    if g * dt / tau >= 0.5:
+        raise ValueError(f"g*dt/tau must be < 0.5 for a stable Euler step, got {g * dt / tau:.3g}")
+    steps_per_bin = _steps(rate_bin, dt)
+    if steps_per_bin < 1 or abs(steps_per_bin * dt - rate_bin) > 1e-9 * rate_bin:
+        raise ValueError(f"rate_bin ({rate_bin}) must be a whole multiple of dt ({dt})")
+    n_bins = int(round((t_end - t_start) / rate_bin))
+    if n_bins < 1:
+        raise ValueError(
+            f"t_end - t_start ({t_end - t_start}) must be at least rate_bin ({rate_bin})"
+        )
+    if np.ndim(v_init) == 0:
+        v0 = val.finite("v_init", v_init)
+        bad = v0 >= v_peak
+    else:
+        v0 = np.array(v_init, dtype=float)
+        if v0.shape != (N,):
+            raise ValueError(f"v_init must be a number or an array of N = {N} voltages")
+        bad = not np.all(np.isfinite(v0)) or np.any(v0 >= v_peak)
+    if bad:
+        raise ValueError("v_init must be finite and below v_peak")
+    n_emit = max(1, _steps(tau / v_peak, dt))
+    return NetworkSetup(
+        N=N, eta_bar=eta_bar, delta=delta, J=J, g=g, t_start=t_start, t_end=t_end, dt=dt,
+        tau=tau, v_peak=v_peak, v_reset=v_reset, current=as_current(current),
+        heterogeneity=heterogeneity, seed=None if seed is None else int(seed), v_init=v0,
+        reset=reset, rate_bin=rate_bin, raster=_raster_indices(raster_neurons, N),
+        threads=threads, steps_per_bin=steps_per_bin, n_bins=n_bins, n_emit=n_emit,
+        n_ref=max(n_emit + 1, _steps(tau / v_peak + tau / abs(v_reset), dt)),
+    )  # fmt: skip
+
+
 def simulate(
     *,
     N: int,
@@ -117,60 +256,25 @@ def simulate(
     ``threads`` sets numba's thread count for this call; the numbers do not depend on it.
     The simulated time is rounded to a whole number of bins of ``rate_bin``.
     """
-    N = val.positive_int("N", N)
-    eta_bar = val.finite("eta_bar", eta_bar)
-    delta = val.non_negative("delta", delta)
-    J = val.finite("J", J)
-    g = val.non_negative("g", g)
-    t_start, t_end = val.interval(t_start, t_end)
-    dt = val.positive("dt", dt)
-    tau = val.positive("tau", tau)
-    v_peak = val.positive("v_peak", v_peak)
-    v_reset = val.finite("v_reset", v_reset)
-    if v_reset >= 0:
-        raise ValueError(f"v_reset must be < 0, got {v_reset!r}")
-    if v_peak > 1e6 or v_reset < -1e6:
-        raise ValueError("v_peak and |v_reset| must be <= 1e6")
-    val.choice("reset", reset, {"flight", "instant"})
-    val.choice("heterogeneity", heterogeneity, {"quantiles", "random"})
-    rate_bin = val.positive("rate_bin", rate_bin)
-    threads = val.positive_int("threads", threads)
-    if threads > numba.config.NUMBA_NUM_THREADS:
-        raise ValueError(
-            f"threads must be <= {numba.config.NUMBA_NUM_THREADS} (numba's maximum here), "
-            f"got {threads}"
-        )
-    for name, window in (("v_peak", tau / v_peak), ("v_reset", tau / abs(v_reset))):
-        if window < 2 * dt:
-            raise ValueError(
-                f"dt ({dt}) must be well below the refractory time: tau/|{name}| = {window:.3g} "
-                f"must be at least 2 dt (use dt <= {window / 10:.3g})"
-            )
-    if g * dt / tau >= 0.5:
-        raise ValueError(f"g*dt/tau must be < 0.5 for a stable Euler step, got {g * dt / tau:.3g}")
-    steps_per_bin = _steps(rate_bin, dt)
-    if steps_per_bin < 1 or abs(steps_per_bin * dt - rate_bin) > 1e-9 * rate_bin:
-        raise ValueError(f"rate_bin ({rate_bin}) must be a whole multiple of dt ({dt})")
-    n_bins = int(round((t_end - t_start) / rate_bin))
-    if n_bins < 1:
-        raise ValueError(
-            f"t_end - t_start ({t_end - t_start}) must be at least rate_bin ({rate_bin})"
-        )
-    current = as_current(current)
-    raster = _raster_indices(raster_neurons, N)
+    setup = check_parameters(
+        N=N, eta_bar=eta_bar, delta=delta, J=J, g=g, t_end=t_end, t_start=t_start, dt=dt,
+        tau=tau, v_peak=v_peak, v_reset=v_reset, current=current, heterogeneity=heterogeneity,
+        seed=seed, v_init=v_init, reset=reset, rate_bin=rate_bin, raster_neurons=raster_neurons,
+        threads=threads,
+    )  # fmt: skip
+    return _run(setup, progress=progress)
 
+
+def _run(p: NetworkSetup, *, progress: bool) -> NetworkResult:
+    N, dt, tau, t_start = p.N, p.dt, p.tau, p.t_start
+    steps_per_bin, n_bins, n_ref, n_emit = p.steps_per_bin, p.n_bins, p.n_ref, p.n_emit
     eta = lorentzian_excitabilities(
-        N=N, eta_bar=eta_bar, delta=delta, heterogeneity=heterogeneity, seed=seed
+        N=N, eta_bar=p.eta_bar, delta=p.delta, heterogeneity=p.heterogeneity, seed=p.seed
     )
     x = np.empty(N)
-    x[:] = v_init  # broadcasts a number, checks an array's length
-    if not np.all(np.isfinite(x)) or np.any(x >= v_peak):
-        raise ValueError("v_init must be finite and below v_peak")
-
-    instant = reset == "instant"
-    n_emit = max(1, _steps(tau / v_peak, dt))
-    n_ref = max(n_emit + 1, _steps(tau / v_peak + tau / abs(v_reset), dt))
-
+    x[:] = p.v_init
+    instant = p.reset == "instant"
+    current, raster = p.current, p.raster
     bins_per_block = max(1, int(_NEURON_STEPS_PER_BLOCK / (N * steps_per_bin)))
     state = np.array([float(np.mean(x)), 0.0, 0.0])
     history = np.zeros(n_ref)
@@ -182,7 +286,7 @@ def simulate(
     spike_steps, spike_ids = [], []
     z_offset = max(steps_per_bin // 2 - 1, 0)
 
-    previous_threads = kernels.set_threads(threads)
+    previous_threads = kernels.set_threads(p.threads)
     started = time.perf_counter()
     try:
         for b0 in range(0, n_bins, bins_per_block):
@@ -193,8 +297,8 @@ def simulate(
             s = 0
             while s < n_steps:
                 status, s, n_rec = kernels.run_block(
-                    x, eta, I_block, s, n_steps, steps_per_bin, z_offset, dt, tau, J, g,
-                    v_peak, v_reset, n_ref, n_emit, instant, state, history,
+                    x, eta, I_block, s, n_steps, steps_per_bin, z_offset, dt, tau, p.J, p.g,
+                    p.v_peak, p.v_reset, n_ref, n_emit, instant, state, history,
                     r_bins[b0:b1], v_bins[b0:b1], z_bins[b0:b1],
                     raster, rec_step, rec_id, 0, step0,
                 )  # fmt: skip
@@ -206,7 +310,7 @@ def simulate(
                     raise SimulationDiverged(
                         f"network state diverged at step {step} (t = {t_fail:.6g}): mean voltage"
                         f" {state[0]!r}. Likely cause: dt = {dt} is too large for these"
-                        f" parameters (eta_bar={eta_bar}, delta={delta}, J={J}, g={g}); "
+                        f" parameters (eta_bar={p.eta_bar}, delta={p.delta}, J={p.J}, g={p.g}); "
                         "try a smaller dt"
                     )
             if progress:
@@ -220,31 +324,21 @@ def simulate(
     ids = np.concatenate(spike_ids) if spike_ids else np.empty(0, np.int64)
     params = {
         "model": "network",
-        "N": N,
-        "eta_bar": eta_bar,
-        "delta": delta,
-        "J": J,
-        "g": g,
-        "tau": tau,
-        "t_start": t_start,
-        "t_end": t_start + n_bins * rate_bin,
-        "dt": dt,
-        "v_peak": v_peak,
-        "v_reset": v_reset,
-        "reset": reset,
+        **{
+            k: getattr(p, k)
+            for k in ("N", "eta_bar", "delta", "J", "g", "tau", "t_start", "dt", "v_peak",
+                      "v_reset", "reset", "heterogeneity", "seed", "rate_bin")
+        },
+        "t_end": t_start + n_bins * p.rate_bin,
         "refractory_steps": 0 if instant else n_ref,
         "emission_steps": 0 if instant else n_emit,
-        "heterogeneity": heterogeneity,
-        "seed": seed,
-        "v_init": float(v_init) if np.ndim(v_init) == 0 else "array",
-        "rate_bin": rate_bin,
+        "v_init": float(p.v_init) if np.ndim(p.v_init) == 0 else "array",
         "current": current.to_dict(),
-        "threads": threads,
         "qifgap_version": __version__,
-    }
+    }  # fmt: skip
     return NetworkResult(
-        t=t_start + (np.arange(n_bins) + 0.5) * rate_bin,
-        r=r_bins / (N * rate_bin),
+        t=p.t,
+        r=r_bins / (N * p.rate_bin),
         v=v_bins / steps_per_bin,
         Z=z_bins,
         params=params,

@@ -6,16 +6,25 @@ final path never holds a half-written result.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import tempfile
+import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["TimeSeries", "NetworkResult", "atomic_path", "write_json", "load_timeseries"]
+__all__ = [
+    "TimeSeries",
+    "NetworkResult",
+    "atomic_path",
+    "write_json",
+    "write_npz",
+    "load_timeseries",
+]
 
 
 @contextmanager
@@ -33,6 +42,23 @@ def atomic_path(path, suffix: str | None = None):
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_npz(path, arrays: dict) -> None:
+    """Write arrays as a compressed ``.npz`` with fixed zip timestamps, atomically.
+
+    ``numpy.savez_compressed`` stamps each member with the current time, so two identical
+    results would differ in their bytes; this writer does not.
+    """
+    with atomic_path(path, suffix=".tmp.npz") as tmp:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name, array in arrays.items():
+                info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                buf = io.BytesIO()
+                np.lib.format.write_array(buf, np.asarray(array), allow_pickle=False)
+                zf.writestr(info, buf.getvalue())
 
 
 def write_json(path, obj) -> None:
@@ -67,11 +93,12 @@ class TimeSeries:
     _arrays = ("t", "r", "v", "Z")
 
     def save(self, path) -> None:
-        """Save as ``.npz`` (arrays plus a JSON ``params`` entry), atomically."""
-        arrays = {name: getattr(self, name) for name in self._arrays}
-        meta = json.dumps(self.params, sort_keys=True, default=_json_default)
-        with atomic_path(path, suffix=".tmp.npz") as tmp:
-            np.savez_compressed(tmp, **arrays, params=np.array(meta), kind=type(self).__name__)
+        """Save as ``.npz`` (arrays plus a JSON ``params`` entry), atomically and reproducibly:
+        the same result gives the same bytes."""
+        arrays = {name: np.asarray(getattr(self, name)) for name in self._arrays}
+        arrays["params"] = np.array(json.dumps(self.params, sort_keys=True, default=_json_default))
+        arrays["kind"] = np.array(type(self).__name__)
+        write_npz(path, arrays)
 
     def to_frame(self):
         import pandas as pd
