@@ -42,6 +42,7 @@ __all__ = [
     "hopf_frequency",
     "takens_bogdanov",
     "classify",
+    "fixed_point_branch",
 ]
 
 PI = math.pi
@@ -263,3 +264,45 @@ def hopf_line(g, delta=1.0, *, J_min=None, n=201) -> pd.DataFrame:
     eta = 4 * delta**2 / g**2 - g * g / 16 - 2 * delta * J / (PI * g)
     w2 = np.clip(16 * delta**2 / g**2 - 4 * delta * J / (PI * g) - g * g / 4, 0.0, None)
     return pd.DataFrame({"J": J, "eta_bar": eta, "omega": np.sqrt(w2)})
+
+
+def fixed_point_branch(J, g, delta=1.0, *, r_min=None, r_max=None, n=2000) -> pd.DataFrame:
+    """Fixed points against η̄ at fixed (J, g), exactly, parametrised by the rate r.
+
+    Every r > 0 is a fixed point at η̄(r) (:func:`eta_of_rate`), so the whole branch, folds
+    included, is a table over r: columns eta_bar, r, v, trace, det, stability (the label of
+    :func:`classify`), stable. Default r range: 10⁻³ √Δ … 3 max(r at the folds, √Δ).
+    """
+    J = val.finite("J", J)
+    delta, g = _check(delta, g)
+    folds = _rates_at_J(J, g, delta)
+    r_top = 3 * max([*folds, math.sqrt(delta)])
+    r_min = 1e-3 * math.sqrt(delta) if r_min is None else val.positive("r_min", r_min)
+    r_max = r_top if r_max is None else val.positive("r_max", r_max)
+    if r_max <= r_min:
+        raise ValueError(f"r_max ({r_max}) must exceed r_min ({r_min})")
+    r = np.geomspace(r_min, r_max, n)
+    v = g / 2 - delta / (2 * PI * r)
+    trace = g - 2 * delta / (PI * r)
+    det = delta**2 / (PI**2 * r**2) - g * delta / (PI * r) - 2 * J * r + 4 * PI**2 * r**2
+    disc = trace**2 - 4 * det
+    labels = np.where(
+        det < 0,
+        "saddle",
+        np.where(
+            trace < 0,
+            np.where(disc < 0, "stable focus", "stable node"),
+            np.where(disc < 0, "unstable focus", "unstable node"),
+        ),
+    )
+    return pd.DataFrame(
+        {
+            "eta_bar": eta_of_rate(r, J=J, g=g, delta=delta),
+            "r": r,
+            "v": v,
+            "trace": trace,
+            "det": det,
+            "stability": labels,
+            "stable": (det > 0) & (trace < 0),
+        }
+    )
