@@ -29,18 +29,27 @@ def relative_rmse(a, b) -> float:
     return rmse(a, b) / ref if ref > 0 else float("nan")
 
 
-def crossing_period(t, x) -> float:
+def crossing_period(t, x, *, hysteresis: float = 0.25) -> float:
     """Mean period from the upward crossings of x through its mean (linear interpolation).
 
+    A crossing counts only after x has been below mean − h since the last one, with
+    h = ``hysteresis`` × std(x), so that noise (a finite network) does not add crossings.
     For sustained oscillations; NaN if fewer than two crossings.
     """
     t, x = np.asarray(t, dtype=float), np.asarray(x, dtype=float)
     y = x - x.mean()
-    k = np.where((y[:-1] < 0) & (y[1:] >= 0))[0]
-    if k.size < 2:
+    h = hysteresis * y.std()
+    crossings = []
+    armed = False
+    for k in range(y.size - 1):
+        if y[k] < -h:
+            armed = True
+        if armed and y[k] < 0 <= y[k + 1]:
+            crossings.append(t[k] - y[k] * (t[k + 1] - t[k]) / (y[k + 1] - y[k]))
+            armed = False
+    if len(crossings) < 2:
         return float("nan")
-    tc = t[k] - y[k] * (t[k + 1] - t[k]) / (y[k + 1] - y[k])
-    return float(np.diff(tc).mean())
+    return float(np.diff(crossings).mean())
 
 
 def spectral_peak(t, x, *, pad: int = 16) -> tuple[float, float]:

@@ -27,6 +27,10 @@ __all__ = [
 ]
 
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
 @contextmanager
 def atomic_path(path, suffix: str | None = None):
     """Yield a temporary path next to ``path``; rename it onto ``path`` only on success."""
@@ -36,6 +40,7 @@ def atomic_path(path, suffix: str | None = None):
         dir=path.parent, prefix=f".{path.name}.", suffix=suffix or "".join(path.suffixes) + ".tmp"
     )
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the file the usual mode
     try:
         yield Path(tmp)
         os.replace(tmp, path)

@@ -31,7 +31,7 @@ def phase_portrait(
     Keys: ``r``, ``v`` (grid axes), ``dr``, ``dv`` (field on the grid, shape (n_v, n_r)),
     ``r_nullcline`` (v along ``nullcline_r``), ``v_nullcline_upper``/``_lower`` (NaN where
     absent), ``fixed_points`` (rows r, v, stable), ``orbit_k`` for each trajectory from
-    ``initial_conditions`` (rows t, r, v; default: a few points on the r = 0 edge).
+    ``initial_conditions`` (rows t, r, v; default: points on the left and right edges).
     """
     r_axis = np.linspace(r_range[0], r_range[1], n_grid)
     v_axis = np.linspace(v_range[0], v_range[1], n_grid)
@@ -54,7 +54,8 @@ def phase_portrait(
         ),
     }
     if initial_conditions is None:
-        initial_conditions = [(0.0, v) for v in np.linspace(v_range[0], v_range[1], 7)[1:-1]]
+        vs = np.linspace(v_range[0], v_range[1], 6)[1:-1]
+        initial_conditions = [(r_range[0], v) for v in vs] + [(r_range[1], v) for v in vs]
     for k, (r0, v0) in enumerate(initial_conditions):
         orbit = meanfield.integrate(
             eta_bar=eta_bar, delta=delta, J=J, g=g, t_end=t_end, r0=r0, v0=v0, dt_out=0.01

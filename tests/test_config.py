@@ -1,0 +1,109 @@
+"""Config validation: malformed configs are refused before any job runs, naming the key."""
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from qifgap.workflow import ConfigError, validate_config
+
+REPO = Path(__file__).resolve().parents[1]
+SCHEMA = REPO / "config" / "schema.yaml"
+BASE = yaml.safe_load((REPO / "config" / "test.yaml").read_text())
+
+
+def _set(path, value):
+    def edit(c):
+        *parents, leaf = path
+        node = c
+        for p in parents:
+            node = node[p]
+        node[leaf] = value
+
+    return edit
+
+
+def _delete(path):
+    def edit(c):
+        *parents, leaf = path
+        node = c
+        for p in parents:
+            node = node[p]
+        del node[leaf]
+
+    return edit
+
+
+EXP = ("experiments", "mpr15_step")
+NET = ("defaults", "network")
+CASES = [
+    # wrong types
+    (_set((*EXP, "J"), "strong"), "experiments.mpr15_step.J"),
+    (_set((*EXP, "eta_bar"), [1, 2]), "experiments.mpr15_step.eta_bar"),
+    (_set((*NET, "N"), 10.5), "defaults.network.N"),
+    (_set((*NET, "N"), "1000"), "defaults.network.N"),
+    (_set((*NET, "reset"), "soft"), "defaults.network.reset"),
+    (_set(("threads",), "two"), "threads"),
+    (_set((*EXP, "current"), {"kind": "step", "amplitude": "big", "t_on": 0, "t_off": 1}),
+     "experiments.mpr15_step.current"),
+    (_set(("sweeps", "gap", "grid", "g"), 1.0), "sweeps.gap.grid.g"),
+    # out of range
+    (_set((*NET, "N"), 0), "defaults.network.N"),
+    (_set((*NET, "dt"), 0.0), "defaults.network.dt"),
+    (_set((*NET, "dt"), -1e-4), "defaults.network.dt"),
+    (_set((*NET, "dt"), 0.008), "dt"),  # not well below the refractory time
+    (_set((*NET, "v_peak"), -1.0), "defaults.network.v_peak"),
+    (_set((*NET, "v_reset"), 5.0), "defaults.network.v_reset"),
+    (_set(("defaults", "delta"), -1.0), "defaults.delta"),
+    (_set((*EXP, "g"), -0.5), "experiments.mpr15_step.g"),
+    (_set((*EXP, "t_end"), -10.0), "t_end"),
+    (_set((*NET, "rate_bin"), 1.5e-4), "rate_bin"),
+    (_set(("threads",), 0), "threads"),
+    (_set(("defaults", "meanfield", "rtol"), 1.0), "defaults.meanfield.rtol"),
+    (_set((*EXP, "compare"), {"t_min": 100.0}), "compare.t_min"),
+    (_set(("bifurcation", "g"), [-1.0]), "bifurcation.g"),
+    # missing keys
+    (_delete((*EXP, "J")), "'J' is a required property"),
+    (_delete(("experiments",)), "'experiments' is a required property"),
+    (_delete(("sweeps", "gap", "grid")), "'grid' is a required property"),
+    (_set((*EXP, "current"), {"kind": "step", "amplitude": 1.0}), "experiments.mpr15_step.current"),
+    # unknown keys
+    (_set(("extra",), 1), "unknown key(s) ['extra']"),
+    (_set((*NET, "Nn"), 100), "defaults.network: unknown key(s) ['Nn']"),
+    (_set((*EXP, "eta"), 1.0), "experiments.mpr15_step: unknown key(s) ['eta']"),
+    (_set(("sweeps", "gap", "grid", "network.foo"), [1]), "sweeps.gap.grid"),
+    (_set(("sweeps", "gap", "experiment"), "nope"), "sweeps.gap.experiment"),
+    # NaN and infinity
+    (_set((*EXP, "eta_bar"), float("nan")), "experiments.mpr15_step.eta_bar"),
+    (_set((*NET, "dt"), float("inf")), "defaults.network.dt"),
+    (_set(("sweeps", "gap", "grid", "g"), [0.0, float("-inf")]), "sweeps.gap.grid.g[1]"),
+    # names that would become paths
+    (lambda c: c["experiments"].update({"a/b": c["experiments"]["mpr15_step"]}), "names must"),
+    (lambda c: c["experiments"].update({"..": c["experiments"]["mpr15_step"]}), "names must"),
+    (lambda c: c["sweeps"].update({"x y": c["sweeps"]["gap"]}), "names must"),
+    (_set(("figures", "protocols"), ["../etc"]), "figures.protocols[0]"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("edit", "key"), CASES)
+def test_malformed_config_is_refused_naming_the_key(edit, key):
+    config = copy.deepcopy(BASE)
+    edit(config)
+    with pytest.raises(ConfigError) as info:
+        validate_config(config, SCHEMA)
+    message = str(info.value)
+    assert key in message
+    assert "\n" not in message
+
+
+def test_at_least_thirty_cases():
+    assert len(CASES) >= 30
+
+
+@pytest.mark.parametrize("name", ["config.yaml", "test.yaml"])
+def test_shipped_configs_are_valid(name):
+    config = yaml.safe_load((REPO / "config" / name).read_text())
+    runs = validate_config(config, SCHEMA)
+    assert "mpr15_step" in runs
+    assert runs["mpr15_step"]["network"]["dt"] == 1e-4  # defaults merged

@@ -1,0 +1,120 @@
+"""The real Snakemake workflow on config/test.yaml, in a temporary copy of the repository."""
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from workflow_copy import copy_workflow, planned_jobs, snakemake
+
+TEST_CONFIG = ("--configfile", "config/test.yaml")
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    wd = copy_workflow(tmp_path_factory.mktemp("workflow"), with_package=True)
+    snakemake(wd, "--cores", "2", *TEST_CONFIG)
+    return wd
+
+
+def test_outputs_and_metadata(workdir):
+    res = workdir / "results"
+    for path in [
+        "compare/summary.tsv",
+        "compare/sweeps/gap.tsv",
+        "figures/protocol_mpr15_step.pdf",
+        "figures/protocol_mpr15_step.png",
+        "figures/mpr15_bifurcation.png",
+        "bifurcation/g=0/saddle_nodes.csv",
+        "bifurcation/branch_J=15_g=0.csv",
+        "network/gap/g=1.npz",
+        "meanfield/gap/g=1.npz",
+    ]:
+        assert (res / path).stat().st_size > 0, path
+    with np.load(res / "network" / "mpr15_step.npz") as data:
+        params = json.loads(str(data["params"]))
+        assert params["N"] == 1000 and params["J"] == 15.0
+        assert params["current"] == {"kind": "step", "amplitude": 3.0, "t_on": 0.0, "t_off": 5.0}
+        assert params["qifgap_version"]
+        assert data["t"][0] == pytest.approx(-4.995)
+    # every rule wrote a log
+    assert (workdir / "logs" / "simulate_network" / "gap" / "g=0.log").exists()
+
+
+def test_numbers_behind_the_outputs(workdir):
+    res = workdir / "results"
+    summary = pd.read_csv(res / "compare" / "summary.tsv", sep="\t").set_index("run")
+    assert set(summary.index) == {"mpr15_step", "mpr15_sine"}
+    # N = 1000 follows the mean field on average to within 10 %
+    assert (summary.rel_err_mean_r.abs() < 0.1).all()
+    sweep = pd.read_csv(res / "compare" / "sweeps" / "gap.tsv", sep="\t")
+    assert sorted(sweep.g) == [0.0, 1.0]
+    points = pd.read_csv(res / "bifurcation" / "g=0" / "points.csv").set_index("name")
+    assert points.loc["cusp", "eta_bar"] == pytest.approx(-math.sqrt(3), rel=1e-9)
+    assert points.loc["cusp", "J"] == pytest.approx(7.79622, rel=1e-6)
+
+
+def test_second_run_plans_nothing(workdir):
+    assert planned_jobs(workdir, *TEST_CONFIG) == {}
+
+
+def test_parameter_change_replans_only_that_experiment(workdir):
+    config = yaml.safe_load((workdir / "config" / "test.yaml").read_text())
+    config["experiments"]["mpr15_step"]["t_end"] = 9.0
+    (workdir / "config" / "changed.yaml").write_text(yaml.safe_dump(config))
+    jobs = planned_jobs(workdir, "--configfile", "config/changed.yaml")
+    assert jobs == {
+        "simulate_network": 1,
+        "integrate_meanfield": 1,
+        "compare_run": 1,
+        "compare_summary": 1,
+        "figure_protocol": 1,
+        "all": 1,
+    }
+
+
+@pytest.mark.parametrize(
+    ("module", "expected"),
+    [
+        ("plotting.py", {"figure_protocol": 1, "figure_mpr15_bifurcation": 1, "all": 1}),
+        ("metrics.py", {"compare_run": 4, "compare_summary": 1, "compare_sweep": 1,
+                        "figure_protocol": 1, "all": 1}),
+        ("kernels.py", {"numba_warm_up": 1, "simulate_network": 4, "compare_run": 4,
+                        "compare_summary": 1, "compare_sweep": 1, "figure_protocol": 1, "all": 1}),
+    ],
+)  # fmt: skip
+def test_code_change_replans_the_jobs_that_use_it(workdir, module, expected):
+    source = workdir / "src" / "qifgap" / module
+    original = source.read_text()
+    try:
+        source.write_text(original + "\n# a change\n")
+        assert planned_jobs(workdir, *TEST_CONFIG) == expected
+    finally:
+        source.write_text(original)
+    assert planned_jobs(workdir, *TEST_CONFIG) == {}
+
+
+@pytest.mark.parametrize(
+    ("edit", "key"),
+    [
+        (lambda c: c["experiments"]["mpr15_step"].update(J="strong"), "experiments.mpr15_step.J"),
+        (lambda c: c["defaults"]["network"].update(dt=-1.0), "defaults.network.dt"),
+        (lambda c: c["experiments"]["mpr15_step"]["network"].update(dt=0.05)
+         if "network" in c["experiments"]["mpr15_step"]
+         else c["experiments"]["mpr15_step"].update(network={"dt": 0.05}), "dt"),
+        (lambda c: c.update(extra=1), "extra"),
+        (lambda c: c["experiments"].update({"../escape": c["experiments"]["mpr15_step"]}),
+         "names must match"),
+    ],
+)  # fmt: skip
+def test_bad_config_is_refused_in_one_line(workdir, edit, key):
+    config = yaml.safe_load((workdir / "config" / "test.yaml").read_text())
+    edit(config)
+    (workdir / "config" / "bad.yaml").write_text(yaml.safe_dump(config))
+    proc = snakemake(workdir, "-n", "--configfile", "config/bad.yaml", check=False)
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr + proc.stdout
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("config error:")]
+    assert len(errors) == 1 and key in errors[0], proc.stderr

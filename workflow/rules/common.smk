@@ -1,0 +1,66 @@
+# Shared helpers and config validation; included first.
+import os
+import sys
+from pathlib import Path
+
+from qifgap import __version__ as QIFGAP_VERSION
+from qifgap.experiments import canonical, fmt
+from qifgap.workflow import ConfigError, code_hash, validate_config
+
+RESULTS = "results"
+LOGS = "logs"
+
+try:
+    RUNS = validate_config(config, workflow.source_path("../../config/schema.yaml"))
+except ConfigError as exc:
+    sys.stderr.write(f"config error: {exc}\n")
+    sys.exit(1)
+
+# one numba cache for the whole workflow, filled once by rule numba_warm_up (set here, so
+# every job inherits it, unless the user chose one)
+os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(RESULTS, ".numba-cache").resolve()))
+
+# rules rerun when the package code they depend on changes (Snakemake's code trigger only
+# sees the script files themselves)
+CODE = {
+    "network": code_hash("kernels.py", "network.py", "inputs.py", "results.py", "experiments.py",
+                         "_validate.py"),
+    "meanfield": code_hash("meanfield.py", "model.py", "inputs.py", "results.py",
+                           "experiments.py", "network.py", "_validate.py"),
+    "compare": code_hash("metrics.py", "experiments.py", "results.py"),
+    "bifurcation": code_hash("bifurcation", "model.py", "meanfield.py"),
+    "plotting": code_hash("plotting.py", "results.py"),
+}
+
+EXPERIMENTS = [name for name in RUNS if "/" not in name]
+SWEEPS = {name: [run for run in RUNS if run.startswith(f"{name}/")] for name in config["sweeps"]}
+THREADS = config["threads"]
+
+
+wildcard_constraints:
+    run=r"[A-Za-z0-9_-]+(/[A-Za-z0-9_.,=+-]+)?",
+    experiment=r"[A-Za-z0-9_-]+",
+    sweep=r"[A-Za-z0-9_-]+",
+    g=r"[0-9.]+",
+
+
+def run_params(wildcards):
+    """The resolved parameters of the run named by the wildcard (defaults merged)."""
+    return RUNS[wildcards.run]
+
+
+def network_resources(wildcards, threads):
+    from qifgap.experiments import network_resources as estimate
+
+    return estimate(RUNS[wildcards.run], threads=threads)
+
+
+def all_targets():
+    targets = [
+        f"{RESULTS}/compare/summary.tsv",
+        *expand(f"{RESULTS}/compare/sweeps/{{sweep}}.tsv", sweep=list(SWEEPS)),
+        *expand(f"{RESULTS}/figures/protocol_{{experiment}}.pdf",
+                experiment=config.get("figures", {}).get("protocols", [])),
+        f"{RESULTS}/figures/mpr15_bifurcation.pdf",
+    ]
+    return targets
