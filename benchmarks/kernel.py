@@ -33,7 +33,9 @@ def time_kernel(N, g, threads, steps, repeats=3):
     t_end = steps * DT
 
     def run():
-        network.simulate(N=N, g=g, t_end=t_end, dt=DT, threads=threads, raster_neurons=100, **PARAMS)
+        network.simulate(
+            N=N, g=g, t_end=t_end, dt=DT, threads=threads, raster_neurons=100, **PARAMS
+        )
 
     return best_of(repeats, run) / (N * steps) * 1e9
 

@@ -140,8 +140,9 @@ def code_hash(*modules: str) -> str:
 def script_harness(snakemake):
     """Run a workflow script: log to its ``log:`` file, use exactly its ``threads``.
 
-    Standard output and error (and the ``logging`` root logger) go to the job's log; an
-    exception is written there with its traceback, then re-raised so that Snakemake marks
+    Standard output and error (and the ``logging`` root logger) go to the job's log. An
+    exception is written there with its traceback and reported on the terminal as one line
+    (rule, wildcards, message); the script then exits with status 1, so that Snakemake marks
     the job failed and removes its outputs.
     """
     log_path = Path(snakemake.log[0]) if len(snakemake.log) else None
@@ -158,13 +159,16 @@ def script_harness(snakemake):
             )
             print(f"NUMBA_CACHE_DIR={os.environ.get('NUMBA_CACHE_DIR')}")
             yield snakemake
-    except BaseException as exc:
+    except Exception as exc:
         stream.write(traceback.format_exc())
         stream.flush()
-        if isinstance(exc, ValueError):
-            # a library guard: one clear line for the user, the traceback stays in the log
-            sys.stderr.write(f"error in rule {snakemake.rule} {dict(snakemake.wildcards)}: {exc}\n")
-        raise
+        # one clear line for the user; the traceback stays in the log
+        where = ", ".join(f"{k}={v}" for k, v in dict(snakemake.wildcards).items())
+        sys.stderr.write(
+            f"error in rule {snakemake.rule} ({where}): {type(exc).__name__}: {exc}"
+            f"{f' [log: {log_path}]' if log_path else ''}\n"
+        )
+        raise SystemExit(1) from None
     finally:
         if stream is not sys.stderr:
             stream.close()
