@@ -66,7 +66,8 @@ CASES = [
     # missing keys
     (_delete((*EXP, "J")), "'J' is a required property"),
     (_delete(("experiments",)), "'experiments' is a required property"),
-    (_delete(("sweeps", "gap", "grid")), "'grid' is a required property"),
+    (_delete(("sweeps", "gap", "grid")), "sweeps.gap: needs 'grid' or 'zip'"),
+    (_set(("sweeps", "gap", "zip"), {"g": [0.0], "J": [1.0, 2.0]}), "same length"),
     (_set((*EXP, "current"), {"kind": "step", "amplitude": 1.0}), "experiments.mpr15_step.current"),
     # unknown keys
     (_set(("extra",), 1), "unknown key(s) ['extra']"),

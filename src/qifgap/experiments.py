@@ -78,37 +78,66 @@ def fmt(x) -> str:
 
 
 def expand_sweep(name: str, sweep: Mapping, experiments: Mapping) -> dict[str, dict]:
-    """One experiment per point of the sweep's grid (cartesian product of its value lists).
+    """One experiment per point of a sweep.
 
-    ``sweep = {"experiment": base, "grid": {"g": [0, 0.5], "network.N": [1000, 10000]}}``;
-    dotted keys set nested options. Points are named ``{name}/{key}={value},…`` in the order of
-    the grid keys, with numbers written by :func:`fmt`.
+    ``sweep = {"experiment": base, "grid": {"g": [0, 0.5], "network.N": [1000, 10000]},
+    "zip": {"network.v_peak": [50, 100], "network.v_reset": [-50, -100]}}``: the points are the
+    cartesian product of the ``grid`` lists, times the ``zip`` lists taken element by element
+    (all of one length). Dotted keys set nested options. Points are named
+    ``{name}/{key}={value},…`` (grid keys, then zip keys) with numbers written by :func:`fmt`.
     """
     base_name = sweep["experiment"]
     if base_name not in experiments:
         raise ConfigError(f"sweeps.{name}.experiment: unknown experiment {base_name!r}")
     base = experiments[base_name]
-    keys = list(sweep["grid"])
+    grid = dict(sweep.get("grid", {}))
+    zipped = dict(sweep.get("zip", {}))
+    if not grid and not zipped:
+        raise ConfigError(f"sweeps.{name}: give a grid or a zip of values")
+    lengths = {len(v) for v in zipped.values()}
+    if len(lengths) > 1:
+        raise ConfigError(f"sweeps.{name}.zip: all lists must have the same length")
+    zip_rows = list(zip(*zipped.values(), strict=True)) if zipped else [()]
+    keys = [*grid, *zipped]
     points = {}
-    for values in itertools.product(*(sweep["grid"][k] for k in keys)):
-        spec = copy.deepcopy(base)
-        for key, value in zip(keys, values, strict=True):
-            *parents, leaf = key.split(".")
-            node = spec
-            for part in parents:
-                node = node.setdefault(part, {})
-            node[leaf] = value
-        label = ",".join(f"{k.split('.')[-1]}={fmt(v)}" for k, v in zip(keys, values, strict=True))
-        spec["sweep"] = {"name": name, "point": dict(zip(keys, values, strict=True))}
-        points[f"{name}/{label}"] = spec
+    for grid_values in itertools.product(*grid.values()):
+        for zip_values in zip_rows:
+            values = (*grid_values, *zip_values)
+            spec = copy.deepcopy(base)
+            spec.pop("template", None)
+            for key, value in zip(keys, values, strict=True):
+                *parents, leaf = key.split(".")
+                node = spec
+                for part in parents:
+                    node = node.setdefault(part, {})
+                node[leaf] = value
+            label = ",".join(
+                f"{k.split('.')[-1]}={fmt(v)}" for k, v in zip(keys, values, strict=True)
+            )
+            spec["sweep"] = {"name": name, "point": dict(zip(keys, values, strict=True))}
+            points[f"{name}/{label}"] = spec
     return points
 
 
 def resolve_runs(config: Mapping) -> dict[str, dict]:
-    """Every run of the config (experiments and sweep points), each with the defaults merged."""
+    """Every run of the config (experiments, sweep points and mean-field variants), each with
+    the defaults merged.
+
+    A mean-field variant ``{"network_from": X, "meanfield": {...}, "compare": {...}}`` is
+    experiment X with other mean-field (or comparison) options, compared against X's network
+    simulation instead of simulating it again.
+    """
     defaults = config.get("defaults", {})
     experiments = {k: merge(defaults, v) for k, v in config.get("experiments", {}).items()}
-    runs = dict(experiments)
+    # templates are run only as the base of sweeps or variants
+    runs = {k: v for k, v in experiments.items() if not v.get("template", False)}
+    for name, variant in config.get("meanfield_variants", {}).items():
+        source = variant["network_from"]
+        if source not in experiments:
+            raise ConfigError(
+                f"meanfield_variants.{name}.network_from: unknown experiment {source!r}"
+            )
+        runs[name] = merge(experiments[source], variant)
     for name, sweep in config.get("sweeps", {}).items():
         runs.update(expand_sweep(name, sweep, experiments))
     return {name: canonical(params) for name, params in runs.items()}

@@ -57,8 +57,9 @@ def _schema_message(error) -> str:
         if patterns:
             return f"{path}: invalid name(s) {extra}: names must match {patterns[0]}"
         return f"{path}: unknown key(s) {extra}"
-    if error.validator == "required":
-        return f"{path}: {error.message}"
+    if error.validator == "anyOf" and all("required" in sub for sub in error.validator_value):
+        options = " or ".join(repr(k) for sub in error.validator_value for k in sub["required"])
+        return f"{path}: needs {options}"
     return f"{path}: {error.message}"
 
 
@@ -89,6 +90,7 @@ def validate_config(config: dict, schema_path) -> dict[str, dict]:
         points = experiments.expand_sweep(sweep_name, sweep, config["experiments"])
         for point_name, spec in points.items():
             spec = {k: v for k, v in spec.items() if k != "sweep"}
+            spec.pop("template", None)
             error = jsonschema.exceptions.best_match(point_validator.iter_errors(spec))
             if error is not None:
                 raise ConfigError(

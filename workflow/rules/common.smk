@@ -49,6 +49,18 @@ def run_params(wildcards):
     return RUNS[wildcards.run]
 
 
+def network_file(wildcards):
+    """The network simulation a run is compared with (its own, or that of network_from)."""
+    source = RUNS[wildcards.run].get("network_from", wildcards.run)
+    return f"{RESULTS}/network/{source}.npz"
+
+
+def network_threads(wildcards):
+    """config threads for large networks; one thread below N = 50 000, where a step is too
+    short to share between threads and parallel jobs use the cores better."""
+    return THREADS if RUNS[wildcards.run]["network"]["N"] >= 50_000 else 1
+
+
 def network_resources(wildcards, threads):
     from qifgap.experiments import network_resources as estimate
 

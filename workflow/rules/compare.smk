@@ -4,7 +4,7 @@
 # One-row table of error metrics (RMSE, relative errors, periods, |Z|, spectra) for one run.
 rule compare_run:
     input:
-        network=rules.simulate_network.output.network,
+        network=network_file,
         meanfield=rules.integrate_meanfield.output.meanfield,
     output:
         table=f"{RESULTS}/compare/runs/{{run}}.tsv",

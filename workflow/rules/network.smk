@@ -22,7 +22,7 @@ rule simulate_network:
     params:
         run=run_params,
         code=CODE["network"],
-    threads: THREADS
+    threads: network_threads
     resources:
         mem_mb=lambda wildcards, threads: network_resources(wildcards, threads)["mem_mb"],
         runtime=lambda wildcards, threads: network_resources(wildcards, threads)["runtime"],
