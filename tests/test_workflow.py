@@ -24,6 +24,10 @@ def test_outputs_and_metadata(workdir):
     for path in [
         "compare/summary.tsv",
         "compare/sweeps/gap.tsv",
+        "compare/hysteresis.tsv",
+        "compare/asymmetry.tsv",
+        "compare/finite_size_fits.tsv",
+        "bifurcation/bistable_range_J=15.csv",
         "figures/protocol_mpr15_step.pdf",
         "figures/protocol_mpr15_step.png",
         "figures/mpr15_bifurcation.png",
@@ -46,9 +50,12 @@ def test_outputs_and_metadata(workdir):
 def test_numbers_behind_the_outputs(workdir):
     res = workdir / "results"
     summary = pd.read_csv(res / "compare" / "summary.tsv", sep="\t").set_index("run")
-    assert set(summary.index) == {"mpr15_step", "mpr15_sine"}
-    # N = 1000 follows the mean field on average to within 10 %
-    assert (summary.rel_err_mean_r.abs() < 0.1).all()
+    assert {"mpr15_step", "mpr15_sine", "asym50_corrected"} <= set(summary.index)
+    # N = 1000 follows the mean field on average to within 10 % (except the uncorrected mean
+    # field of asymmetric spikes, which is off by design: see test_paper_figures_numbers)
+    matched = (summary.kappa != 0) | (summary.v_reset == -summary.v_peak)
+    assert matched.sum() >= 6
+    assert (summary.rel_err_mean_r[matched].abs() < 0.1).all()
     sweep = pd.read_csv(res / "compare" / "sweeps" / "gap.tsv", sep="\t")
     assert sorted(sweep.g) == [0.0, 1.0]
     points = pd.read_csv(res / "bifurcation" / "g=0" / "points.csv").set_index("name")
@@ -78,11 +85,24 @@ def test_parameter_change_replans_only_that_experiment(workdir):
 @pytest.mark.parametrize(
     ("module", "expected"),
     [
-        ("plotting.py", {"figure_protocol": 1, "figure_mpr15_bifurcation": 1, "all": 1}),
-        ("metrics.py", {"compare_run": 4, "compare_summary": 1, "compare_sweep": 1,
-                        "figure_protocol": 1, "all": 1}),
-        ("kernels.py", {"numba_warm_up": 1, "simulate_network": 4, "compare_run": 4,
-                        "compare_summary": 1, "compare_sweep": 1, "figure_protocol": 1, "all": 1}),
+        ("plotting.py", {"figure_protocol": 1, "figure_mpr15_bifurcation": 1,
+                         "figure_p19_coupling": 1, "figure_p19_onset": 1,
+                         "figure_p19_hysteresis": 1, "figure_mp20_asymmetry": 1,
+                         "figure_finite_size": 1, "all": 1}),
+        ("model.py", {"integrate_meanfield": 22, "bifurcation_branch": 1,
+                      "bifurcation_closed_form": 1, "bifurcation_portrait": 1,
+                      "bifurcation_bistable_range": 1, "compare_run": 22, "compare_summary": 1,
+                      "compare_sweep": 6, "compare_hysteresis": 1, "compare_asymmetry": 1,
+                      "compare_finite_size": 1, "figure_protocol": 1,
+                      "figure_mpr15_bifurcation": 1, "figure_p19_coupling": 1,
+                      "figure_p19_onset": 1, "figure_p19_hysteresis": 1,
+                      "figure_mp20_asymmetry": 1, "figure_finite_size": 1, "all": 1}),
+        ("kernels.py", {"numba_warm_up": 1, "simulate_network": 21, "compare_run": 22,
+                        "compare_summary": 1, "compare_sweep": 6, "compare_hysteresis": 1,
+                        "compare_asymmetry": 1, "compare_finite_size": 1, "figure_protocol": 1,
+                        "figure_p19_coupling": 1, "figure_p19_onset": 1,
+                        "figure_p19_hysteresis": 1, "figure_mp20_asymmetry": 1,
+                        "figure_finite_size": 1, "all": 1}),
     ],
 )  # fmt: skip
 def test_code_change_replans_the_jobs_that_use_it(workdir, module, expected):
@@ -118,3 +138,29 @@ def test_bad_config_is_refused_in_one_line(workdir, edit, key):
     assert "Traceback" not in proc.stderr + proc.stdout
     errors = [line for line in proc.stderr.splitlines() if line.startswith("config error:")]
     assert len(errors) == 1 and key in errors[0], proc.stderr
+
+
+def test_paper_figures_numbers(workdir):
+    """The numbers behind the P19/MP20 figures (reduced sizes of config/test.yaml)."""
+    res = workdir / "results"
+    for name in ("p19_coupling_electrical", "p19_onset", "p19_hysteresis", "mp20_asymmetry",
+                 "finite_size"):  # fmt: skip
+        assert (res / "figures" / f"{name}.png").stat().st_size > 10_000, name
+    # electrical coupling: oscillation sets in on the correct side of the Hopf value g_H = 1.375
+    onset = pd.read_csv(res / "compare" / "sweeps" / "onset.tsv", sep="\t").set_index("g")
+    for who in ("net", "mf"):
+        amp = onset[f"rms_amplitude_v_{who}"]
+        assert amp.loc[[2.0, 2.5]].min() > 5 * amp.loc[[0.5, 1.0]].max(), who
+    # persistent activity: a hysteresis loop without gap junctions, narrower with g = 1
+    hyst = pd.read_csv(res / "compare" / "hysteresis.tsv", sep="\t").set_index("g")
+    for who in ("net", "mf"):
+        assert hyst.loc[0.0, f"width_{who}"] > 2.0
+        assert hyst.loc[1.0, f"width_{who}"] < 0.8 * hyst.loc[0.0, f"width_{who}"]
+    # asymmetric spikes: the corrected mean field is closer to the network than P19's
+    asym = pd.read_csv(res / "compare" / "asymmetry.tsv", sep="\t").set_index("v_reset")
+    assert abs(asym.loc[-50.0, "err_mp20"]) < 0.5 * abs(asym.loc[-50.0, "err_p19"])
+    assert asym.loc[-100.0, "err_mp20"] == asym.loc[-100.0, "err_p19"]
+    # finite size: the error of the mean rate falls with N
+    fits = pd.read_csv(res / "compare" / "finite_size_fits.tsv", sep="\t").set_index("name")
+    assert -0.8 < fits.loc["async_abs_err_mean_r", "slope"] < -0.25
+    assert fits.loc["async_rel_std_r", "slope"] < 0

@@ -204,8 +204,9 @@ def compare_run(name: str, params: Mapping, net: TimeSeries, mf: TimeSeries) -> 
     t_min = params.get("compare", {}).get("t_min")
     row = {"run": name}
     row.update({k: params[k] for k in MODEL_KEYS if k in params})
-    row.update({"N": params.get("network", {}).get("N")})
-    row.update({"kappa": _kappa(params)})
+    options = params.get("network", {})
+    row.update({k: options.get(k) for k in ("N", "v_peak", "v_reset")})
+    row.update({"kappa": _kappa(params), "network_run": params.get("network_from", name)})
     row.update(metrics.compare(net, mf, t_min=t_min))
     return pd.DataFrame([row])
 

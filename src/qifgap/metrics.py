@@ -13,6 +13,7 @@ __all__ = [
     "crossing_period",
     "spectral_peak",
     "oscillation_amplitude",
+    "rms_amplitude",
     "compare",
 ]
 
@@ -86,6 +87,15 @@ def oscillation_amplitude(x) -> float:
     return float(x.max() - x.min()) if x.size else float("nan")
 
 
+def rms_amplitude(x) -> float:
+    """2√2 · std(x): the peak-to-peak amplitude of a sinusoid with the same variance.
+
+    Unlike max − min it averages over the window, so finite-size noise inflates it little.
+    """
+    x = np.asarray(x, dtype=float)
+    return float(2 * np.sqrt(2) * x.std()) if x.size else float("nan")
+
+
 def compare(net, mf, *, t_min=None, t_max=None) -> dict:
     """Metrics of a network time series against the mean field on the same time grid.
 
@@ -113,13 +123,15 @@ def compare(net, mf, *, t_min=None, t_max=None) -> dict:
     }
     for name, ts in (("net", net), ("mf", mf)):
         r, v, z = ts.r[w], ts.v[w], np.abs(ts.Z[w])
-        f, share = spectral_peak(t, r)
+        f, share = spectral_peak(t, v)
         out.update(
             {
                 f"mean_r_{name}": float(r.mean()),
                 f"mean_v_{name}": float(v.mean()),
+                f"std_r_{name}": float(r.std()),
                 f"amplitude_r_{name}": oscillation_amplitude(r),
                 f"amplitude_v_{name}": oscillation_amplitude(v),
+                f"rms_amplitude_v_{name}": rms_amplitude(v),
                 f"period_{name}": crossing_period(t, v),
                 f"spectral_peak_{name}": f,
                 f"spectral_share_{name}": share,

@@ -189,3 +189,176 @@ def mpr15_bifurcation_figure(
     for ax, letter in zip((a, b, c, d), "abcd", strict=True):
         _label(ax, letter)
     return fig
+
+
+def _timeseries_column(axes, net, mf, *, metrics=None, title="", max_raster=150, t_min=None):
+    """Raster, r, v and |Z| of one run in a column of four axes."""
+    ids = np.asarray(net.raster_neurons)[:max_raster]
+    keep = np.isin(net.spike_ids, ids)
+    axes[0].plot(net.spike_times[keep], np.searchsorted(ids, net.spike_ids[keep]), "|",
+                 ms=1.0, mew=0.3, color=NET)  # fmt: skip
+    axes[0].set_ylim(-1, max(len(ids), 1))
+    for ax, key in zip(axes[1:3], ("r", "v"), strict=True):
+        ax.plot(net.t, getattr(net, key), color=NET, lw=0.5, label="network")
+        ax.plot(mf.t, getattr(mf, key), color=MF, lw=0.9, ls="--", label="mean field")
+    axes[3].plot(net.t, np.abs(net.Z), color=NET, lw=0.5)
+    axes[3].plot(mf.t, np.abs(mf.Z), color=MF, lw=0.9, ls="--")
+    axes[3].set_ylim(0, 1)
+    axes[3].set_xlabel("time (τ)")
+    axes[3].set_xlim(net.t[0], net.t[-1])
+    if t_min is not None:
+        for ax in axes[1:]:
+            ax.axvspan(net.t[0], t_min, color="0.93", lw=0)
+    if title:
+        axes[0].set_title(title, loc="left")
+    if metrics is not None:
+        axes[1].text(
+            0.99, 0.97,
+            f"⟨r⟩ err {100 * metrics['rel_err_mean_r']:+.1f}%   "
+            f"rel. RMSE r {metrics['rel_rmse_r']:.2f}, v {metrics['rel_rmse_v']:.2f}",
+            transform=axes[1].transAxes, ha="right", va="top", fontsize=6,
+        )  # fmt: skip
+
+
+def comparison_grid(columns):
+    """Figure with one column per run: ``columns`` = list of dicts with net, mf, metrics,
+    title and t_min (see _timeseries_column); rows raster, r, v, |Z|."""
+    n = len(columns)
+    fig, axes = figure(
+        4, n, figsize=(3.4 * n, 5.2), sharex="col", squeeze=False,
+        gridspec_kw={"height_ratios": [1.2, 1, 1, 0.7], "hspace": 0.12, "wspace": 0.25},
+    )  # fmt: skip
+    for k, col in enumerate(columns):
+        _timeseries_column(axes[:, k], **col)
+    for ax, label in zip(axes[:, 0], ("neuron", "r(t)", "v(t)", "|Z(t)|"), strict=True):
+        ax.set_ylabel(label)
+    axes[1, 0].legend(loc="upper left", ncol=2)
+    return fig
+
+
+def onset_figure(sweep, *, g_hopf, eta_bar, J):
+    """Oscillation amplitude (2√2 std v) and frequency against g, network and mean field,
+    with the Hopf value g_H of the mean field."""
+    sweep = sweep.sort_values("g")
+    fig, (a, b) = figure(1, 2, figsize=(6.8, 2.6), gridspec_kw={"wspace": 0.3})
+    a.plot(sweep.g, sweep.rms_amplitude_v_net, "o", color=NET, ms=3.5, label="network")
+    a.plot(sweep.g, sweep.rms_amplitude_v_mf, "-", color=MF, label="mean field")
+    a.set_ylabel("oscillation amplitude of v (2√2 std)")
+    osc = sweep.spectral_share_mf > 0.5
+    b.plot(sweep.g[osc], sweep.spectral_peak_net[osc], "o", color=NET, ms=3.5, label="network")
+    b.plot(sweep.g[osc], sweep.spectral_peak_mf[osc], "-", color=MF, label="mean field")
+    b.set_ylabel("frequency (1/τ)")
+    for ax, letter in ((a, "a"), (b, "b")):
+        ax.axvline(g_hopf, color=COLORS["hopf"], lw=0.6, ls=":", label=f"Hopf g = {g_hopf:.3f}")
+        ax.set_xlabel("g / √Δ")
+        _label(ax, letter)
+    a.legend(loc="upper left")
+    a.set_title(f"η̄ = {eta_bar}, J = {J}", loc="right")
+    return fig
+
+
+def hysteresis_figure(ramps, ranges, *, J):
+    """(a) r against the drive η̄ + I(t) under slow up/down ramps, network and mean field, one
+    row per g; (b) the persistent-activity range against g: mean-field prediction (lines) and
+    the hysteresis widths measured under the ramps (markers)."""
+    n = len(ramps)
+    fig = plt.figure(figsize=(6.8, 1.3 * n + 1.0))
+    grid = fig.add_gridspec(n, 2, width_ratios=[1.4, 1], wspace=0.3, hspace=0.15)
+    for k, ramp in enumerate(ramps):
+        ax = fig.add_subplot(grid[k, 0])
+        ax.plot(ramp["drive"], ramp["net"].r, color=NET, lw=0.4)
+        ax.plot(ramp["drive"], ramp["mf"].r, color=MF, lw=0.9, ls="--")
+        for key, ls in (("net", "-"), ("mf", "--")):
+            h = ramp[f"hysteresis_{key}"]
+            for eta in (h["eta_on"], h["eta_off"]):
+                ax.axvline(eta, color=NET if key == "net" else MF, lw=0.5, ls=ls)
+        ax.set_ylabel("r")
+        ax.text(0.02, 0.85, f"g = {ramp['g']}", transform=ax.transAxes)
+        if k < n - 1:
+            ax.tick_params(labelbottom=False)
+        else:
+            ax.set_xlabel("η̄ + I(t)")
+        if k == 0:
+            _label(ax, "a")
+    ax = fig.add_subplot(grid[:, 1])
+    ax.plot(ranges.g, ranges.width, color=COLORS["saddle-node"], label="mean field (static)")
+    ax.plot([r["g"] for r in ramps], [r["hysteresis_net"]["width"] for r in ramps], "o",
+            color=NET, ms=4, label="network ramp")  # fmt: skip
+    ax.plot([r["g"] for r in ramps], [r["hysteresis_mf"]["width"] for r in ramps], "s",
+            mfc="none", color=MF, ms=5, label="mean-field ramp")  # fmt: skip
+    ax.set_xlabel("g / √Δ")
+    ax.set_ylabel("persistent-activity range in η̄")
+    ax.set_title(f"J = {J}", loc="right")
+    ax.legend(loc="upper right")
+    _label(ax, "b")
+    return fig
+
+
+def asymmetry_figure(rows, columns):
+    """MP20: (a) time series of the asymmetric-spike networks against the P19 mean field and
+    the mean field with the virtual synapse g κ; (b) the error of each against V_r."""
+    fig = plt.figure(figsize=(6.8, 4.2))
+    grid = fig.add_gridspec(2, len(columns), height_ratios=[1, 1], hspace=0.45, wspace=0.3)
+    for k, col in enumerate(columns):
+        ax = fig.add_subplot(grid[0, k])
+        ax.plot(col["net"].t, col["net"].r, color=NET, lw=0.4, label="network")
+        ax.plot(col["p19"].t, col["p19"].r, color=MF, lw=1.0, ls="--", label="P19 (κ = 0)")
+        if col.get("mp20") is not None:
+            ax.plot(col["mp20"].t, col["mp20"].r, color=COLORS["homoclinic"], lw=1.0, ls=":",
+                    label="MP20 (g κ)")  # fmt: skip
+        ax.set_title(f"V_r = {col['v_reset']:g}, κ = {col['kappa']:.3f}", loc="left")
+        ax.set_xlabel("time (τ)")
+        if k == 0:
+            ax.set_ylabel("r(t)")
+            ax.legend(loc="upper right", fontsize=6)
+            _label(ax, "a")
+    ax = fig.add_subplot(grid[1, :])
+    ax.plot(rows.v_reset, 100 * rows.err_p19, "o-", color=MF, label="P19 mean field (κ = 0)")
+    ax.plot(rows.v_reset, 100 * rows.err_mp20, "s-", color=COLORS["homoclinic"],
+            label="MP20 mean field (g κ)")  # fmt: skip
+    ax.axhline(0, color="0.5", lw=0.5)
+    ax.set_xlabel("V_r (V_p = 100)")
+    ax.set_ylabel("error of ⟨r⟩ (%)")
+    ax.legend()
+    _label(ax, "b")
+    return fig
+
+
+def finite_size_figure(async_table, osc_table, vpeak_table, fits):
+    """Network-mean-field error against N (log-log) with fitted slopes, and the finite-threshold
+    bias against V_p."""
+    fig, axes = figure(1, 3, figsize=(6.8, 2.5), gridspec_kw={"wspace": 0.42})
+    a, b, c = axes
+    N = async_table.N
+    a.loglog(N, async_table.abs_err_mean_r, "o", color=NET, ms=3.5, label="|⟨r⟩ − r*| / r*")
+    a.loglog(N, async_table.rel_std_r, "s", mfc="none", color=MF, ms=4,
+             label="std r(t) / r*")  # fmt: skip
+    for key, color in (("abs_err_mean_r", NET), ("rel_std_r", MF)):
+        f = fits[f"async_{key}"]
+        a.loglog(N, f["prefactor"] * N ** f["slope"], color=color, lw=0.7,
+                 label=f"slope {f['slope']:.2f} ± {f['slope_stderr']:.2f}")  # fmt: skip
+    a.set_xlabel("N")
+    a.set_title("asynchronous state", loc="left")
+    a.legend(fontsize=5.5)
+    No = osc_table.N
+    b.loglog(No, osc_table.abs_err_period, "o", color=NET, ms=3.5, label="period")
+    b.loglog(No, osc_table.abs_err_amplitude, "s", mfc="none", color=MF, ms=4,
+             label="amplitude")  # fmt: skip
+    for key, color in (("abs_err_period", NET), ("abs_err_amplitude", MF)):
+        f = fits[f"osc_{key}"]
+        if np.isfinite(f["slope"]):
+            b.loglog(No, f["prefactor"] * No ** f["slope"], color=color, lw=0.7,
+                     label=f"slope {f['slope']:.2f}")  # fmt: skip
+    b.set_xlabel("N")
+    b.set_ylabel("relative error")
+    b.set_title("collective oscillation", loc="left")
+    b.legend(fontsize=5.5)
+    c.plot(vpeak_table.v_peak, 100 * vpeak_table.rel_err_mean_r, "o-", color=NET, ms=3.5)
+    c.axhline(0, color="0.5", lw=0.5)
+    c.set_xscale("log")
+    c.set_xlabel("V_p = −V_r")
+    c.set_ylabel("⟨r⟩ error (%)")
+    c.set_title(f"N = {int(vpeak_table.N.iloc[0]):,}", loc="left")
+    for ax, letter in zip(axes, "abc", strict=True):
+        _label(ax, letter)
+    return fig

@@ -53,3 +53,19 @@ rule bifurcation_portrait:
         "../../envs/qifgap.yaml"
     script:
         "../scripts/bifurcation_portrait.py"
+
+
+# Range of eta_bar with persistent activity (bistability) against g at fixed J.
+rule bifurcation_bistable_range:
+    output:
+        table=f"{RESULTS}/bifurcation/bistable_range_J={{J}}.csv",
+    params:
+        J=lambda wildcards: float(wildcards.J),
+        delta=config["defaults"].get("delta", 1.0),
+        code=CODE["bifurcation"],
+    log:
+        f"{LOGS}/bifurcation_bistable_range/J={{J}}.log",
+    conda:
+        "../../envs/qifgap.yaml"
+    script:
+        "../scripts/bifurcation_bistable_range.py"

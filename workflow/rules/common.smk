@@ -75,4 +75,11 @@ def all_targets():
                 experiment=config.get("figures", {}).get("protocols", [])),
         f"{RESULTS}/figures/mpr15_bifurcation.pdf",
     ]
+    figures = config.get("figures", {})
+    targets += expand(f"{RESULTS}/figures/p19_coupling_{{panel}}.pdf",
+                      panel=list(figures.get("coupling", {})))
+    for key, name in (("onset", "p19_onset"), ("hysteresis", "p19_hysteresis"),
+                      ("asymmetry", "mp20_asymmetry"), ("finite_size", "finite_size")):
+        if key in figures:
+            targets.append(f"{RESULTS}/figures/{name}.pdf")
     return targets

@@ -59,3 +59,69 @@ rule compare_sweep:
         "../../envs/qifgap.yaml"
     script:
         "../scripts/concat_tables.py"
+
+
+FIGURES = config.get("figures", {})
+
+
+def sweep_files(kind, sweep):
+    return expand(f"{RESULTS}/{kind}/{{run}}.npz", run=SWEEPS[sweep])
+
+
+# Switch-on/off points and hysteresis width of network and mean field under slow ramps.
+rule compare_hysteresis:
+    input:
+        networks=lambda wildcards: sweep_files("network", FIGURES["hysteresis"]["sweep"]),
+        meanfields=lambda wildcards: sweep_files("meanfield", FIGURES["hysteresis"]["sweep"]),
+    output:
+        table=f"{RESULTS}/compare/hysteresis.tsv",
+    params:
+        runs=lambda wildcards: [RUNS[r] for r in SWEEPS[FIGURES["hysteresis"]["sweep"]]],
+        threshold=FIGURES.get("hysteresis", {}).get("threshold"),
+        code=CODE["compare"],
+    log:
+        f"{LOGS}/compare_hysteresis.log",
+    conda:
+        "../../envs/qifgap.yaml"
+    script:
+        "../scripts/compare_hysteresis.py"
+
+
+# Errors of the P19 and MP20 mean fields against networks with asymmetric spikes.
+rule compare_asymmetry:
+    input:
+        tables=lambda wildcards: expand(
+            f"{RESULTS}/compare/runs/{{run}}.tsv",
+            run=[r for r in RUNS if RUNS[r].get("network_from", r) in FIGURES["asymmetry"]],
+        ),
+    output:
+        table=f"{RESULTS}/compare/asymmetry.tsv",
+    params:
+        code=CODE["compare"],
+    log:
+        f"{LOGS}/compare_asymmetry.log",
+    conda:
+        "../../envs/qifgap.yaml"
+    script:
+        "../scripts/compare_asymmetry.py"
+
+
+# Network-mean-field errors against N and V_p, with power-law fits.
+rule compare_finite_size:
+    input:
+        async_table=lambda wildcards: f"{RESULTS}/compare/sweeps/{FIGURES['finite_size']['async']}.tsv",
+        osc_table=lambda wildcards: f"{RESULTS}/compare/sweeps/{FIGURES['finite_size']['oscillation']}.tsv",
+        vpeak_table=lambda wildcards: f"{RESULTS}/compare/sweeps/{FIGURES['finite_size']['v_peak']}.tsv",
+    output:
+        async_table=f"{RESULTS}/compare/finite_size_async.tsv",
+        osc_table=f"{RESULTS}/compare/finite_size_oscillation.tsv",
+        vpeak_table=f"{RESULTS}/compare/finite_size_vpeak.tsv",
+        fits=f"{RESULTS}/compare/finite_size_fits.tsv",
+    params:
+        code=CODE["compare"],
+    log:
+        f"{LOGS}/compare_finite_size.log",
+    conda:
+        "../../envs/qifgap.yaml"
+    script:
+        "../scripts/compare_finite_size.py"

@@ -60,3 +60,142 @@ rule figure_mpr15_bifurcation:
         "../../envs/qifgap.yaml"
     script:
         "../scripts/figure_mpr15_bifurcation.py"
+
+
+# P19: network against mean field, one column per run of a coupling panel (figures 1 and 4).
+rule figure_p19_coupling:
+    input:
+        networks=lambda wildcards: expand(f"{RESULTS}/network/{{run}}.npz",
+                                          run=FIGURES["coupling"][wildcards.panel]),
+        meanfields=lambda wildcards: expand(f"{RESULTS}/meanfield/{{run}}.npz",
+                                            run=FIGURES["coupling"][wildcards.panel]),
+        tables=lambda wildcards: expand(f"{RESULTS}/compare/runs/{{run}}.tsv",
+                                        run=FIGURES["coupling"][wildcards.panel]),
+    output:
+        pdf=f"{RESULTS}/figures/p19_coupling_{{panel}}.pdf",
+        png=report(
+            f"{RESULTS}/figures/p19_coupling_{{panel}}.png",
+            caption="../report/figure_p19_coupling.rst",
+            category="P19",
+            subcategory="Network against mean field",
+            labels={"figure": "coupling", "panel": "{panel}"},
+        ),
+    params:
+        runs=lambda wildcards: {r: RUNS[r] for r in FIGURES["coupling"][wildcards.panel]},
+        code=CODE["plotting"],
+    log:
+        f"{LOGS}/figure_p19_coupling/{{panel}}.log",
+    conda:
+        "../../envs/qifgap.yaml"
+    script:
+        "../scripts/figure_p19_coupling.py"
+
+
+# P19: electrical coupling switches synchrony on (amplitude and frequency against g).
+rule figure_p19_onset:
+    input:
+        table=lambda wildcards: f"{RESULTS}/compare/sweeps/{FIGURES['onset']}.tsv",
+    output:
+        pdf=f"{RESULTS}/figures/p19_onset.pdf",
+        png=report(
+            f"{RESULTS}/figures/p19_onset.png",
+            caption="../report/figure_p19_onset.rst",
+            category="P19",
+            subcategory="Synchrony",
+            labels={"figure": "onset"},
+        ),
+    params:
+        base=lambda wildcards: RUNS[SWEEPS[FIGURES["onset"]][0]],
+        code=CODE["plotting"],
+    log:
+        f"{LOGS}/figure_p19_onset.log",
+    conda:
+        "../../envs/qifgap.yaml"
+    script:
+        "../scripts/figure_p19_onset.py"
+
+
+def hysteresis_J():
+    return RUNS[SWEEPS[FIGURES["hysteresis"]["sweep"]][0]]["J"]
+
+
+# P19: persistent states under slow ramps for several g, against the mean-field range.
+rule figure_p19_hysteresis:
+    input:
+        table=rules.compare_hysteresis.output.table,
+        ranges=lambda wildcards: f"{RESULTS}/bifurcation/bistable_range_J={fmt(hysteresis_J())}.csv",
+        networks=lambda wildcards: sweep_files("network", FIGURES["hysteresis"]["sweep"]),
+        meanfields=lambda wildcards: sweep_files("meanfield", FIGURES["hysteresis"]["sweep"]),
+    output:
+        pdf=f"{RESULTS}/figures/p19_hysteresis.pdf",
+        png=report(
+            f"{RESULTS}/figures/p19_hysteresis.png",
+            caption="../report/figure_p19_hysteresis.rst",
+            category="P19",
+            subcategory="Persistent states",
+            labels={"figure": "hysteresis"},
+        ),
+    params:
+        runs=lambda wildcards: [RUNS[r] for r in SWEEPS[FIGURES["hysteresis"]["sweep"]]],
+        code=CODE["plotting"],
+    log:
+        f"{LOGS}/figure_p19_hysteresis.log",
+    conda:
+        "../../envs/qifgap.yaml"
+    script:
+        "../scripts/figure_p19_hysteresis.py"
+
+
+# MP20: asymmetric spikes against the P19 and the corrected mean field.
+rule figure_mp20_asymmetry:
+    input:
+        table=rules.compare_asymmetry.output.table,
+        networks=lambda wildcards: expand(f"{RESULTS}/network/{{run}}.npz",
+                                          run=FIGURES["asymmetry"]),
+        meanfields=lambda wildcards: expand(
+            f"{RESULTS}/meanfield/{{run}}.npz",
+            run=[r for r in RUNS if RUNS[r].get("network_from", r) in FIGURES["asymmetry"]],
+        ),
+    output:
+        pdf=f"{RESULTS}/figures/mp20_asymmetry.pdf",
+        png=report(
+            f"{RESULTS}/figures/mp20_asymmetry.png",
+            caption="../report/figure_mp20_asymmetry.rst",
+            category="MP20",
+            subcategory="Spike asymmetry",
+            labels={"figure": "asymmetry"},
+        ),
+    params:
+        runs=lambda wildcards: {r: RUNS[r] for r in RUNS
+                                if RUNS[r].get("network_from", r) in FIGURES["asymmetry"]},
+        network_runs=FIGURES.get("asymmetry", []),
+        code=CODE["plotting"],
+    log:
+        f"{LOGS}/figure_mp20_asymmetry.log",
+    conda:
+        "../../envs/qifgap.yaml"
+    script:
+        "../scripts/figure_mp20_asymmetry.py"
+
+
+# Finite-size scaling of the network-mean-field error, and the finite-threshold bias.
+rule figure_finite_size:
+    input:
+        **rules.compare_finite_size.output,
+    output:
+        pdf=f"{RESULTS}/figures/finite_size.pdf",
+        png=report(
+            f"{RESULTS}/figures/finite_size.png",
+            caption="../report/figure_finite_size.rst",
+            category="P19",
+            subcategory="Finite-size scaling",
+            labels={"figure": "finite_size"},
+        ),
+    params:
+        code=CODE["plotting"],
+    log:
+        f"{LOGS}/figure_finite_size.log",
+    conda:
+        "../../envs/qifgap.yaml"
+    script:
+        "../scripts/figure_finite_size.py"

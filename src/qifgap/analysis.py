@@ -1,0 +1,160 @@
+"""Analyses behind the P19/MP20 figures: hysteresis under ramps, finite-size scaling fits,
+and the persistent-activity range of the mean field against g. Time in units of τ."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import bifurcation
+
+__all__ = ["moving_average", "hysteresis", "power_law_fit", "bistable_range"]
+
+
+def moving_average(x, window: int) -> np.ndarray:
+    """Centred moving average over ``window`` samples (shorter at the ends)."""
+    x = np.asarray(x, dtype=float)
+    if window <= 1:
+        return x.copy()
+    kernel = np.ones(window)
+    num = np.convolve(x, kernel, mode="same")
+    den = np.convolve(np.ones_like(x), kernel, mode="same")
+    return num / den
+
+
+def hysteresis(t, r, drive, *, threshold: float, smooth: float = 2.0) -> dict:
+    """Switch-on and switch-off points of r under a ramp of the drive η̄ + I(t) up, then down.
+
+    r is smoothed over ``smooth`` τ (longer than any oscillation period, so an oscillating
+    high-activity state stays above threshold). On the rising part of the ramp the switch-on
+    point is the drive at the first upward crossing of ``threshold``; on the falling part the
+    switch-off point is the drive at the last downward crossing. Returns a dict with eta_on,
+    eta_off, width = eta_on − eta_off (> 0: hysteresis, i.e. persistent activity) and NaN for
+    crossings that do not happen.
+    """
+    t, r, drive = (np.asarray(a, dtype=float) for a in (t, r, drive))
+    dt = float(np.mean(np.diff(t)))
+    rs = moving_average(r, max(1, int(round(smooth / dt))))
+    top = int(np.argmax(drive))
+    up, down = slice(0, top + 1), slice(top, None)
+    above = rs > threshold
+
+    def first_up(mask, d):
+        k = np.where(~mask[:-1] & mask[1:])[0]
+        return float(d[k[0] + 1]) if k.size else float("nan")
+
+    def last_down(mask, d):
+        k = np.where(mask[:-1] & ~mask[1:])[0]
+        return float(d[k[-1] + 1]) if k.size else float("nan")
+
+    eta_on = first_up(above[up], drive[up])
+    eta_off = last_down(above[down], drive[down])
+    return {"eta_on": eta_on, "eta_off": eta_off, "width": eta_on - eta_off}
+
+
+def power_law_fit(x, y) -> dict:
+    """Least-squares fit of log y = log a + s log x: returns slope s, prefactor a and its
+    standard error of the slope."""
+    lx, ly = np.log(np.asarray(x, dtype=float)), np.log(np.asarray(y, dtype=float))
+    (s, b), cov = np.polyfit(lx, ly, 1, cov=True) if lx.size > 2 else (np.polyfit(lx, ly, 1), None)
+    stderr = float(np.sqrt(cov[0, 0])) if cov is not None else float("nan")
+    return {"slope": float(s), "prefactor": float(np.exp(b)), "slope_stderr": stderr}
+
+
+def bistable_range(J: float, g_values, delta: float = 1.0, homoclinic=None) -> pd.DataFrame:
+    """Range of η̄ with persistent activity in the mean field at fixed J, against g.
+
+    Low-activity state: the stable node, which exists up to the low fold η̄_SN,low. High
+    activity: the stable focus of the high branch where it is stable, otherwise the limit
+    cycle born at the Hopf line, which exists down to the homoclinic curve. Without a
+    homoclinic table the cycle's lower end is unknown and only fixed points count. Columns:
+    g, eta_fold_low, eta_fold_high, eta_high_min (lowest η̄ with a stable high-activity state
+    or cycle), width = eta_fold_low − eta_high_min (0 without bistability).
+    """
+    rows = []
+    for g in g_values:
+        folds = bifurcation.saddle_node_etas(J, g, delta)
+        if len(folds) < 2:
+            rows.append({"g": g, "eta_fold_low": np.nan, "eta_fold_high": np.nan,
+                         "eta_high_min": np.nan, "width": 0.0})  # fmt: skip
+            continue
+        eta_high, eta_low = folds
+        eta_min = np.nan
+        # the high-activity fixed point just right of its fold: stable?
+        probe = np.linspace(eta_high + 1e-6, eta_low, 200)
+        for eta in probe:
+            fps = bifurcation.fixed_points(eta, J, g, delta)
+            if fps and fps[-1].stable:
+                eta_min = eta
+                break
+        if homoclinic is not None and g > 0:
+            hom = homoclinic(g)
+            if hom is not None and np.isfinite(hom):
+                eta_min = hom if np.isnan(eta_min) else min(eta_min, hom)
+        width = max(0.0, eta_low - eta_min) if np.isfinite(eta_min) else 0.0
+        rows.append({"g": g, "eta_fold_low": eta_low, "eta_fold_high": eta_high,
+                     "eta_high_min": eta_min, "width": width})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def hopf_coupling(eta_bar: float, J: float, delta: float = 1.0, g_max: float = 20.0) -> float:
+    """The gap-junction strength g_H at which (η̄, J) lies on the Hopf line (NaN if none in
+    (0, g_max]): the root of η̄_H(J, g) = η̄, with oscillations for g > g_H."""
+    from scipy.optimize import brentq
+
+    g_grid = np.linspace(1e-3, g_max, 4000)
+    f = np.array([bifurcation.hopf_eta(J, g, delta) for g in g_grid]) - eta_bar
+    ok = np.isfinite(f)
+    sign_change = np.where(ok[:-1] & ok[1:] & (np.sign(f[:-1]) != np.sign(f[1:])))[0]
+    if not sign_change.size:
+        return float("nan")
+    k = sign_change[0]
+    return float(brentq(lambda g: bifurcation.hopf_eta(J, g, delta) - eta_bar, g_grid[k],
+                        g_grid[k + 1], xtol=1e-12))  # fmt: skip
+
+
+def asymmetry_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Error of the P19 (κ = 0) and MP20 (κ = ln(V_p/|V_r|)) mean fields against networks with
+    asymmetric spikes, from compare rows (columns run, network_run, v_reset, kappa,
+    rel_err_mean_r). One row per network: v_reset, kappa, err_p19, err_mp20."""
+    out = []
+    for net_run, group in rows.groupby("network_run", sort=False):
+        p19 = group[group.kappa == 0]
+        corrected = group[group.kappa != 0]
+        v_reset = float(group.v_reset.iloc[0])
+        kappa = float(np.log(group.v_peak.iloc[0] / abs(v_reset)))
+        err_p19 = float(p19.rel_err_mean_r.iloc[0]) if len(p19) else np.nan
+        # for V_r = −V_p the corrected mean field is the P19 one
+        err_mp20 = float(corrected.rel_err_mean_r.iloc[0]) if len(corrected) else err_p19
+        out.append({"network_run": net_run, "v_reset": v_reset, "kappa": kappa,
+                    "err_p19": err_p19, "err_mp20": err_mp20})  # fmt: skip
+    return pd.DataFrame(out).sort_values("v_reset").reset_index(drop=True)
+
+
+def finite_size_tables(async_rows, osc_rows, vpeak_rows) -> tuple[pd.DataFrame, ...]:
+    """Derived error columns of the finite-size sweeps and their power-law fits.
+
+    Asynchronous state: abs_err_mean_r = |⟨r⟩_net/⟨r⟩_mf − 1| and the fluctuation
+    rel_std_r = std r(t) / ⟨r⟩_mf. Oscillation: abs_err_period and abs_err_amplitude (of the
+    2√2 std amplitude of v). Returns (async, osc, vpeak, fits) with fits a one-row-per-fit table
+    (name, slope, prefactor, slope_stderr).
+    """
+    a = async_rows.sort_values("N").copy()
+    a["abs_err_mean_r"] = (a.mean_r_net / a.mean_r_mf - 1).abs()
+    a["rel_std_r"] = a.std_r_net / a.mean_r_mf
+    o = osc_rows.sort_values("N").copy()
+    o["abs_err_period"] = (o.period_net / o.period_mf - 1).abs()
+    o["abs_err_amplitude"] = (o.rms_amplitude_v_net / o.rms_amplitude_v_mf - 1).abs()
+    v = vpeak_rows.sort_values("v_peak").copy()
+    fits = []
+    for name, table, col in (
+        ("async_abs_err_mean_r", a, "abs_err_mean_r"),
+        ("async_rel_std_r", a, "rel_std_r"),
+        ("osc_abs_err_period", o, "abs_err_period"),
+        ("osc_abs_err_amplitude", o, "abs_err_amplitude"),
+    ):
+        ok = np.isfinite(table[col]) & (table[col] > 0)
+        fit = (power_law_fit(table.N[ok], table[col][ok]) if ok.sum() >= 2
+               else {"slope": np.nan, "prefactor": np.nan, "slope_stderr": np.nan})  # fmt: skip
+        fits.append({"name": name, **fit})
+    return a, o, v, pd.DataFrame(fits)

@@ -1,0 +1,22 @@
+"""Hysteresis of network and mean field under the ramps of a sweep, one row per run."""
+
+import pandas as pd
+
+from qifgap import analysis
+from qifgap.inputs import as_current
+from qifgap.results import atomic_path, load_timeseries
+from qifgap.workflow import script_harness
+
+with script_harness(snakemake) as sm:  # noqa: F821
+    rows = []
+    for run, net_path, mf_path in zip(sm.params.runs, sm.input.networks, sm.input.meanfields,
+                                      strict=True):  # fmt: skip
+        row = {"g": run["g"], "J": run["J"]}
+        for key, path in (("net", net_path), ("mf", mf_path)):
+            ts = load_timeseries(path)
+            drive = run["eta_bar"] + as_current(run.get("current"))(ts.t)
+            h = analysis.hysteresis(ts.t, ts.r, drive, threshold=sm.params.threshold)
+            row.update({f"{k}_{key}": v for k, v in h.items()})
+        rows.append(row)
+    with atomic_path(sm.output.table) as tmp:
+        pd.DataFrame(rows).to_csv(tmp, sep="\t", index=False, float_format="%.10g")

@@ -1,0 +1,17 @@
+"""Figure: oscillation amplitude and frequency against g (P19 figure 2)."""
+
+import pandas as pd
+
+from qifgap import plotting
+from qifgap.analysis import hopf_coupling
+from qifgap.workflow import script_harness
+
+with script_harness(snakemake) as sm:  # noqa: F821
+    base = sm.params.base
+    fig = plotting.onset_figure(
+        pd.read_csv(sm.input.table, sep="\t"),
+        g_hopf=hopf_coupling(base["eta_bar"], base["J"], base["delta"]),
+        eta_bar=base["eta_bar"],
+        J=base["J"],
+    )
+    plotting.save(fig, sm.output.pdf, sm.output.png)
