@@ -2,7 +2,8 @@
 
 Closed-form fixed points, saddle-node, cusp, Hopf and Takens–Bogdanov sets live in
 :mod:`qifgap.bifurcation.closed_form`; numerical continuation (limit cycles, homoclinic curve,
-SNSL point) in :mod:`qifgap.bifurcation.continuation`.
+SNSL point) in :mod:`qifgap.bifurcation.continuation`; (η̄, J) phase diagrams with region labels
+in :mod:`qifgap.bifurcation.phase_diagram`.
 """
 
 from .closed_form import (
@@ -19,6 +20,8 @@ from .closed_form import (
     saddle_node_etas,
     takens_bogdanov,
 )
+from .continuation import homoclinic_curve, limit_cycle, limit_cycles, snic_scan, snsl
+from .phase_diagram import PhaseDiagram, codim2_vs_g, fixed_point_counts, phase_diagram
 
 __all__ = [
     "FixedPoint",
@@ -33,4 +36,13 @@ __all__ = [
     "saddle_node_curve",
     "saddle_node_etas",
     "takens_bogdanov",
+    "limit_cycle",
+    "limit_cycles",
+    "homoclinic_curve",
+    "snic_scan",
+    "snsl",
+    "PhaseDiagram",
+    "phase_diagram",
+    "codim2_vs_g",
+    "fixed_point_counts",
 ]
