@@ -152,6 +152,23 @@ def test_period_exceeds_500_near_the_homoclinic_curve():
     assert periods.mean() == pytest.approx(row.period, rel=1e-3)
 
 
+def test_snic_cycle_period_diverges_as_inverse_square_root():
+    """g = 2, J = 6 > J_SNSL: the large cycle continued leftwards ends at the low fold (a SNIC),
+    with period ∝ (η̄ − η̄_SN)^(−1/2)."""
+    g, J = 2.0, 6.0
+    eta_sn = cf.saddle_node_etas(J, g)[1]
+    df = cont.limit_cycles(
+        J, g, eta_range=(eta_sn - 0.5, eta_sn + 1.0), n=16, start="high", period_max=3000
+    )
+    assert df.attrs["end"] == "lost"
+    assert df.attrs["eta_end"] == pytest.approx(eta_sn, abs=1e-6)
+    d = df.eta_bar.to_numpy() - eta_sn
+    near = (d > 0) & (d < 1e-2)
+    assert near.sum() >= 5 and df.period.max() > 1000
+    slope = np.polyfit(np.log(d[near]), np.log(df.period.to_numpy()[near]), 1)[0]
+    assert slope == pytest.approx(-0.5, abs=0.05)
+
+
 def test_hopf_branch_ends_on_the_homoclinic_curve():
     """Between SNSL and TB (g = 2, J = 4.5) the Hopf cycle is lost at the homoclinic point found
     by the manifold gap, to within the continuation's resolution."""
@@ -301,16 +318,18 @@ def _attractors(eta, J, g):
     "g,Js",
     [
         (1.0, (-3.0, 4.0, 8.0, 10.0, 11.5, 12.2, 15.0, 19.0)),
+        (1.3, (6.0, 8.5, 12.0, 17.0, 18.5, 30.0, 40.0)),  # two SNSL points, two homoclinic curves
         (2.0, (0.0, 3.0, 3.5, 3.9, 4.1, 4.5, 5.5, 10.0)),
         (3.0, (-4.0, -3.0, -2.5, -2.0, -1.5, 0.0, 5.0)),
     ],
 )
 def test_region_labels_against_simulation(g, Js):
     """Along lines of constant J, one point in the middle of every interval between boundary
-    crossings (folds, Hopf line, homoclinic curve) and one outside them on each side: the label
+    crossings (folds, Hopf line, homoclinic curves) and one outside them on each side: the label
     (number of stable fixed points, stable cycle or not) agrees with the attractors found by
     direct integration of the mean field."""
-    p = pdg.phase_diagram(g, eta_range=(-8, 4), J_range=(-5, 20), n=11)
+    p = pdg.phase_diagram(g, eta_range=(-8, 4), J_range=(-5, max(Js) + 1), n=11)
+    assert not p.warnings
     hom = p.homoclinic
     labels = set()
     for J in Js:

@@ -1017,7 +1017,8 @@ def _correct(ch: _HomChart, Xp, t, h=1e-7, maxit=8):
 
 
 def _snsl_near(ch: _HomChart, J0: float, dJ: float):
-    """Root of the saddle-node gap along the low fold near J0 (bracket grown in both directions)."""
+    """Root of the saddle-node gap along the low fold nearest to J0: brackets grown
+    geometrically (first step dJ) on both sides, then brentq in the fold's rate."""
     g, delta = ch.g, ch.delta
 
     def gsn(r):
@@ -1030,17 +1031,20 @@ def _snsl_near(ch: _HomChart, J0: float, dJ: float):
     f0 = gsn(r0)
     if math.isnan(f0):
         return None
-    for k in range(1, 40):
+    inner = {1.0: (r0, f0), -1.0: (r0, f0)}
+    for k in range(40):
         for sgn in (1.0, -1.0):
-            J1 = J0 + sgn * k * dJ
-            r1 = _low_fold_rate(J1, g, delta)
+            r1 = _low_fold_rate(J0 + sgn * dJ * 1.4**k, g, delta)
             if r1 is None:
                 continue
             f1 = gsn(r1)
-            if not math.isnan(f1) and (f1 > 0) != (f0 > 0):
-                lo, hi = sorted((r0, r1))
-                r = brentq(gsn, lo, hi, xtol=1e-14, rtol=1e-14)
-                return r
+            if math.isnan(f1):
+                continue
+            ra, fa = inner[sgn]
+            if (f1 > 0) != (fa > 0):
+                lo, hi = sorted((ra, r1))
+                return brentq(gsn, lo, hi, xtol=1e-14, rtol=1e-14)
+            inner[sgn] = (r1, f1)
     return None
 
 
@@ -1081,9 +1085,10 @@ def _hom_row(gp: _Gap, method: str) -> dict:
 
 
 def homoclinic_curve(
-    g, delta=1.0, *, n=40, J_range=None, max_points=2000, rtol=1e-10, atol=1e-12
+    g, delta=1.0, *, start="TB", n=40, J_range=None, max_points=2000, rtol=1e-10, atol=1e-12
 ) -> pd.DataFrame:
-    """The homoclinic (saddle-loop) bifurcation curve from the Takens–Bogdanov point.
+    """The homoclinic (saddle-loop) bifurcation curve from the Takens–Bogdanov point (or from
+    a SNSL point on the low fold).
 
     Method (manifold gap, no periods): for a saddle of rate r_s at coupling J (η̄ = η̄(r_s) from
     the closed form), the branch of its unstable manifold that leaves towards the focus is
@@ -1094,14 +1099,19 @@ def homoclinic_curve(
     the chart (r_s, J), from a first point next to TB (the 1-D root at J slightly below J_TB)
     until the curve reaches the low-activity fold (then the SNSL point is located on the fold by
     the same gap for the saddle-node point: centre branch versus strong stable branch), or leaves
-    ``J_range``, or ``max_points`` is reached. The curve may turn in J (it does for g ≲ 1.3 Δ^½:
-    it then runs back to large J inside the bistable wedge).
+    ``J_range``, or ``max_points`` is reached. The curve turns in J: for Δ = 1 and
+    g < g* ≈ 1.279 it never reaches the fold but runs back to large J inside the bistable wedge.
 
-    Rows: the TB point (method "TB"), the continuation points ("manifold gap"), the SNSL point
-    ("SNSL", on the closed-form fold) if reached. Columns eta_bar, J, period (NaN: the manifold
-    gap needs no period), r_saddle, v_saddle, lambda_s, lambda_u (the saddle's eigenvalues),
-    saddle_quantity (λ_s + λ_u; < 0: the cycle that ends on the loop is stable), method.
-    ``df.attrs['end']``: "SNSL", "J_range", "max_points" or "failed". Empty for g = 0.
+    ``start``: "TB" (default), or (η̄, J) of a SNSL point on the low fold (as found by
+    :func:`snic_scan`; refined here) from which a homoclinic curve enters the wedge: for g > g*
+    the SNIC part of the low fold ends again at large J (J ≈ 36 at g = 1.3, 310 at g = 2 for
+    Δ = 1), where a second homoclinic curve starts.
+
+    Rows: the start point (method "TB" or "SNSL"), the continuation points ("manifold gap"), the
+    SNSL point ("SNSL", on the closed-form fold) if reached. Columns eta_bar, J, period (NaN: the
+    manifold gap needs no period), r_saddle, v_saddle, lambda_s, lambda_u (the saddle's
+    eigenvalues), saddle_quantity (λ_s + λ_u; < 0: the cycle that ends on the loop is stable),
+    method. ``df.attrs['end']``: "SNSL", "J_range", "max_points" or "failed". Empty for g = 0.
     ``n``: resolution; the continuation step is at most 1/n of the chart's TB–cusp scale.
     Default ``J_range``: (J_cusp − 2·|J_TB − J_cusp|, J_TB + 40 √Δ).
     """
@@ -1120,58 +1130,105 @@ def homoclinic_curve(
         J_hi = ch.J_tb + 40.0 * math.sqrt(delta)
     else:
         J_lo, J_hi = _range("J_range", J_range)
-    tb_gap = _Gap(0.0, ch.eta_tb, ch.J_tb, ch.r_tb, g / 4.0, 0.0, 0.0, 0.0, 0.0)
-    rows = [_hom_row(tb_gap, "TB")]
-    dJ0 = 0.02 * ch.J_sc
-    X0 = _hom_point_at_J(ch, ch.J_tb - dJ0)
-    X1 = _hom_point_at_J(ch, ch.J_tb - 2.0 * dJ0)
+    L = float(np.linalg.norm(ch.to_X(ch.r_c, ch.J_c)))
+    ds_max = L / n
+    if isinstance(start, str) and start == "TB":
+        tb_gap = _Gap(0.0, ch.eta_tb, ch.J_tb, ch.r_tb, g / 4.0, 0.0, 0.0, 0.0, 0.0)
+        rows = [_hom_row(tb_gap, "TB")]
+        dJ0 = 0.02 * ch.J_sc
+        X0 = _hom_point_at_J(ch, ch.J_tb - dJ0)
+        X1 = _hom_point_at_J(ch, ch.J_tb - 2.0 * dJ0)
+    else:
+        rows, X0, X1 = _start_at_snsl(ch, start, ds_max)
     if X0 is None or X1 is None:
         df = pd.DataFrame(rows, columns=_HOM_COLUMNS)
         df.attrs["end"] = "failed"
         return df
     for X in (X0, X1):
         rows.append(_hom_row(ch.gap(X), "manifold gap"))
-    L = float(np.linalg.norm(ch.to_X(ch.r_c, ch.J_c)))
-    ds_max = L / n
+    end = _trace(ch, X0, X1, (J_lo, J_hi), ds_max, max_points, rows)
+    df = pd.DataFrame(rows, columns=_HOM_COLUMNS)
+    df.attrs["end"] = end
+    return df
+
+
+def _start_at_snsl(ch: _HomChart, start, ds_max):
+    """First row (the refined SNSL point) and two curve points next to it, inside the wedge."""
+    try:
+        eta_s, J_s = (float(x) for x in start)
+    except (TypeError, ValueError):
+        raise ValueError(f"start must be 'TB' or a pair (eta_bar, J), got {start!r}") from None
+    g, delta = ch.g, ch.delta
+    r0 = _low_fold_rate(val.finite("start J", J_s), g, delta)
+    if r0 is None or abs(_fold_point(r0, g, delta)[0] - eta_s) > 1e-4 * max(1.0, abs(eta_s)):
+        raise ValueError(f"start {start!r} is not a point of the low-activity fold")
+    r_star = _snsl_near(ch, J_s, 1e-3 * ch.J_sc)
+    if r_star is None:
+        raise ValueError(f"no SNSL point on the low fold near start {start!r}")
+    rows = [_hom_row(_sn_gap(r_star, g, delta, ch.tol), "SNSL")]
+    X_star = ch.to_X(r_star, _fold_point(r_star, g, delta)[1])
+    Xa = X_star + np.array([1e-4, 0.0])  # just inside the wedge (r_s above the fold's rate)
+    h = 1e-7
+    G0, Gr, GJ = (ch.G(Xa + d) for d in ([0.0, 0.0], [h, 0.0], [0.0, h]))
+    if any(math.isnan(x) for x in (G0, Gr, GJ)):
+        return rows, None, None
+    t = np.array([-(GJ - G0), Gr - G0])
+    t = t / np.linalg.norm(t)
+    X, ds = X_star, 0.25 * ds_max
+
+    def depth(Y):  # −D: how far inside the wedge (the saddle's determinant D < 0)
+        r, J = ch.to_rJ(Y)
+        return -_det(r, J, g, delta)
+
+    if depth(X + ds * t) < depth(X - ds * t):
+        t = -t  # the curve enters the wedge on the other side
+    pts = []
+    for _ in range(2):
+        res = None
+        while res is None and ds > 1e-8:
+            res = _correct(ch, X + ds * t, t)
+            if res is None:
+                ds *= 0.5
+        if res is None:
+            return rows, None, None
+        X = res[0]
+        pts.append(X)
+    return rows, pts[0], pts[1]
+
+
+def _trace(ch: _HomChart, X0, X1, J_range, ds_max, max_points, rows) -> str:
+    """Pseudo-arclength continuation of G = 0 from X0, X1; appends rows, returns the end."""
+    J_lo, J_hi = J_range
     ds_min = 1e-6 * ds_max
     X = X1
     t = (X1 - X0) / np.linalg.norm(X1 - X0)
     ds = min(float(np.linalg.norm(X1 - X0)), ds_max)
-    end = "max_points"
     while len(rows) < max_points:
         Xp = X + ds * t
         if ch.beyond_low_fold(Xp):
             r_end = _snsl_near(ch, ch.to_rJ(X)[1], 0.25 * ds * ch.J_sc)
             if r_end is not None:
-                gp = _sn_gap(r_end, g, delta, tol)
-                rows.append(_hom_row(gp, "SNSL"))
-                end = "SNSL"
-                break
+                rows.append(_hom_row(_sn_gap(r_end, ch.g, ch.delta, ch.tol), "SNSL"))
+                return "SNSL"
             ds *= 0.5
             if ds < ds_min:
-                end = "failed"
-                break
+                return "failed"
             continue
         res = _correct(ch, Xp, t)
         if res is None or (res[0] - X) @ t <= 0.0:
             ds *= 0.5
             if ds < ds_min:
-                end = "failed"
-                break
+                return "failed"
             continue
         Xn, its = res
-        J_new = ch.to_rJ(Xn)[1]
         rows.append(_hom_row(ch.gap(Xn), "manifold gap"))
-        if not J_lo <= J_new <= J_hi:
-            end = "J_range"
-            break
+        if not J_lo <= ch.to_rJ(Xn)[1] <= J_hi:
+            return "J_range"
         t = (Xn - X) / np.linalg.norm(Xn - X)
         X = Xn
         if its <= 3:
             ds = min(1.5 * ds, ds_max)
-    df = pd.DataFrame(rows, columns=_HOM_COLUMNS)
-    df.attrs["end"] = end
-    return df
+    return "max_points"
 
 
 # --- SNSL: the end of the SNIC part of the low fold ------------------------------------------

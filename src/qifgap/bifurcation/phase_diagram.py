@@ -56,8 +56,9 @@ class PhaseDiagram:
     * ``saddle_nodes``: r, eta_bar, J, branch ("low"/"high"), snic (low-fold points that are a
       SNIC), inside the window;
     * ``hopf``: J, eta_bar, omega (onset angular frequency), inside the window;
-    * ``homoclinic``: the whole homoclinic curve from TB (:func:`homoclinic_curve`) with a column
-      ``in_window``;
+    * ``homoclinic``: the whole homoclinic curve from TB (:func:`homoclinic_curve`) with columns
+      ``in_window`` and ``curve`` (0: from TB; 1, 2, …: curves starting at further SNSL points
+      inside the window, which exist at large J for g slightly above g* ≈ 1.28 √Δ);
     * ``points``: name ("cusp", "TB", "SNSL"), eta_bar, J, in_window (absent points are left out);
     * ``regions``: eta_bar, J, n_fixed, n_stable, cycle, label on the n × n grid.
 
@@ -160,7 +161,11 @@ def _fold_etas(J, g, delta):
 
 
 def _hom_crossings(hom: pd.DataFrame, J: float) -> np.ndarray:
-    """η̄ values where the homoclinic polyline crosses the horizontal line at J."""
+    """η̄ values where the homoclinic curve(s) (polylines, one per value of the column ``curve``
+    if present) cross the horizontal line at J."""
+    if "curve" in hom.columns and hom["curve"].nunique() > 1:
+        parts = [_hom_crossings(h.drop(columns="curve"), J) for _, h in hom.groupby("curve")]
+        return np.concatenate(parts) if parts else np.empty(0)
     if len(hom) < 2:
         return np.empty(0)
     e = hom["eta_bar"].to_numpy()
@@ -288,6 +293,7 @@ def phase_diagram(
     sn = sn[sn["J"].between(J_lo, J_hi) & sn["eta_bar"].between(e_lo, e_hi)].copy()
 
     tb = takens_bogdanov(g, delta)
+    hom_J = (min(J_lo, J_c) - 1.0, J_hi + 1.0)
     if tb is None:
         hopf = pd.DataFrame({"J": [], "eta_bar": [], "omega": []})
         hom = homoclinic_curve(g, delta)
@@ -295,7 +301,7 @@ def phase_diagram(
         J_min_hopf = min(J_lo, tb[1] - 1e-6)
         hopf = hopf_line(g, delta, J_min=J_min_hopf, n=401)
         hopf = hopf[hopf["J"].between(J_lo, J_hi) & hopf["eta_bar"].between(e_lo, e_hi)]
-        hom_J = (min(J_lo, J_c) - 1.0, max(J_hi, tb[1]) + 1.0)
+        hom_J = (hom_J[0], max(J_hi, tb[1]) + 1.0)
         hom = homoclinic_curve(g, delta, n=hom_n, J_range=hom_J, rtol=rtol, atol=atol)
     hom = hom.copy()
     hom["in_window"] = hom["J"].between(J_lo, J_hi) & hom["eta_bar"].between(e_lo, e_hi)
@@ -315,16 +321,24 @@ def phase_diagram(
     end = hom[hom["method"] == "SNSL"]
     if len(end):
         rows.append({"name": "SNSL", "eta_bar": end["eta_bar"].iloc[0], "J": end["J"].iloc[0]})
-    # every SNIC/non-SNIC change on the low fold inside the window must be an end of the
-    # homoclinic curve, or the crossing rule misses a homoclinic curve
+    # every other change between SNIC and plain saddle-node on the low fold inside the window is
+    # a SNSL point where another homoclinic curve starts (g slightly above g* ≈ 1.28√Δ, large J)
+    curves = [hom.assign(curve=0)]
     for eta_p, J_p in snsl_points:
-        if not len(end) or abs(J_p - end["J"].iloc[0]) > 1e-6 * max(1.0, abs(J_p)):
+        if len(end) and abs(J_p - end["J"].iloc[0]) <= 1e-6 * max(1.0, abs(J_p)):
+            continue
+        rows.append({"name": "SNSL", "eta_bar": eta_p, "J": J_p})
+        extra = homoclinic_curve(
+            g, delta, start=(eta_p, J_p), n=hom_n, J_range=hom_J, rtol=rtol, atol=atol
+        )
+        if extra.attrs.get("end") not in ("SNSL", "J_range"):
             warnings.append(
-                f"SNSL at (eta_bar={eta_p:.6g}, J={J_p:.6g}) is not the end of the homoclinic "
-                "curve from TB: another homoclinic curve starts there; region labels above it "
-                "are not reliable"
+                f"homoclinic continuation from the SNSL point at J={J_p:.6g} ended with "
+                f"{extra.attrs.get('end')!r}; region labels above it are not reliable"
             )
-            rows.append({"name": "SNSL", "eta_bar": eta_p, "J": J_p})
+        extra["in_window"] = extra["J"].between(J_lo, J_hi) & extra["eta_bar"].between(e_lo, e_hi)
+        curves.append(extra.assign(curve=len(curves)))
+    hom = pd.concat(curves, ignore_index=True) if len(curves) > 1 else curves[0]
     points = pd.DataFrame(rows, columns=["name", "eta_bar", "J"])
     points["in_window"] = points["J"].between(J_lo, J_hi) & points["eta_bar"].between(e_lo, e_hi)
 
