@@ -348,10 +348,10 @@ def test_region_labels_against_simulation(g, Js):
 
 
 def test_phase_diagram_g1_is_fast_and_complete():
-    t0 = time.perf_counter()
+    cont.limit_cycle(cf.hopf_eta(10.0, 1.0) + 0.1, 10.0, 1.0)  # numba: compile (once) or load
+    t0 = time.process_time()
     p = pdg.phase_diagram(1.0)
-    elapsed = time.perf_counter() - t0
-    assert elapsed < 20.0  # includes the one-off numba compilation on a cold cache
+    assert time.process_time() - t0 < 10.0  # ~1 s; benchmarks/phase_diagram.py has the numbers
     assert not p.warnings
     assert set(p.points.name) == {"cusp", "TB"}
     assert set(p.regions.label) == set(pdg.LABELS)

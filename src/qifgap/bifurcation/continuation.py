@@ -39,9 +39,6 @@ from numba import njit
 from scipy.optimize import brentq
 
 from .. import _validate as val
-
-__all__ = ["limit_cycle", "limit_cycles", "homoclinic_curve", "snic_scan", "snsl"]
-
 from .closed_form import (
     _cusp_rate,
     _rates_at_J,
@@ -51,6 +48,8 @@ from .closed_form import (
     hopf_eta,
     takens_bogdanov,
 )
+
+__all__ = ["limit_cycle", "limit_cycles", "homoclinic_curve", "snic_scan", "snsl"]
 
 PI = math.pi
 PI2 = math.pi**2
@@ -92,8 +91,7 @@ def _deriv(y, p, out):
     out[7] = s * (4.0 * v - g)
 
 
-# Dormand–Prince 5(4) tableau
-_C2, _C3, _C4, _C5 = 1.0 / 5.0, 3.0 / 10.0, 4.0 / 5.0, 8.0 / 9.0
+# Dormand–Prince 5(4) tableau (the field is autonomous: the nodes c_i are not needed)
 _A21 = 1.0 / 5.0
 _A31, _A32 = 3.0 / 40.0, 9.0 / 40.0
 _A41, _A42, _A43 = 44.0 / 45.0, -56.0 / 15.0, 32.0 / 9.0
@@ -118,8 +116,8 @@ _E1, _E3, _E4, _E5, _E6, _E7 = (
 
 @njit(cache=True, error_model="numpy")
 def _dp_step(y, k1, h, p, ynew, k7, ks, tmp):
-    """One Dormand–Prince step of size h from y (k1 = f(y)); returns the error estimate vector
-    in tmp-free form: fills ynew, k7 = f(ynew) and returns the error as an array."""
+    """One Dormand–Prince 5(4) step of size h from y (k1 = f(y)): fills ynew (5th order),
+    k7 = f(ynew) (first stage of the next step) and tmp (the embedded error estimate)."""
     k2, k3, k4, k5, k6 = ks[0], ks[1], ks[2], ks[3], ks[4]
     n = y.shape[0]
     for i in range(n):
@@ -149,11 +147,6 @@ def _dp_step(y, k1, h, p, ynew, k7, ks, tmp):
 
 
 @njit(cache=True, error_model="numpy")
-def _single(y, k1, h, p, ynew, k7, ks, tmp):
-    _dp_step(y, k1, h, p, ynew, k7, ks, tmp)
-
-
-@njit(cache=True, error_model="numpy")
 def _refine(y, k1, h, p, kind, vs, ynew, k7, ks, tmp):
     """Root s in (0, h] of a scalar function along the step from y (Illinois on one DP step).
 
@@ -167,7 +160,7 @@ def _refine(y, k1, h, p, kind, vs, ynew, k7, ks, tmp):
         fa = k1[kind - 1]
     a = 0.0
     b = h
-    _single(y, k1, b, p, ynew, k7, ks, tmp)
+    _dp_step(y, k1, b, p, ynew, k7, ks, tmp)
     fb = sgn * (ynew[1] - vs) if kind == 0 else k7[kind - 1]
     side = 0
     s = b
@@ -177,7 +170,7 @@ def _refine(y, k1, h, p, kind, vs, ynew, k7, ks, tmp):
         s = (a * fb - b * fa) / (fb - fa)
         if not (min(a, b) <= s <= max(a, b)):
             s = 0.5 * (a + b)
-        _single(y, k1, s, p, ynew, k7, ks, tmp)
+        _dp_step(y, k1, s, p, ynew, k7, ks, tmp)
         fs = sgn * (ynew[1] - vs) if kind == 0 else k7[kind - 1]
         if fs == 0.0 or abs(b - a) < 1e-15 * (abs(s) + 1e-300):
             break
@@ -195,7 +188,7 @@ def _refine(y, k1, h, p, kind, vs, ynew, k7, ks, tmp):
             side = 1
         if abs(fs) < 1e-15 * (1.0 + abs(ynew[kind if kind > 0 else 1])):
             break
-    _single(y, k1, s, p, ynew, k7, ks, tmp)
+    _dp_step(y, k1, s, p, ynew, k7, ks, tmp)
     return s
 
 
@@ -219,6 +212,10 @@ def _flow(y0, p, vs, rs, t_max, rtol, atol, stop, box, ext, h0):
     k1 = np.empty(n)
     k7 = np.empty(n)
     kk = np.empty(n)
+    yend = np.empty(n)
+    kend = np.empty(n)
+    yx = np.empty(n)
+    kx = np.empty(n)
     ks = np.empty((5, n))
     tmp = np.empty(n)
     _deriv(y, p, k1)
@@ -251,20 +248,31 @@ def _flow(y0, p, vs, rs, t_max, rtol, atol, stop, box, ext, h0):
             if h < 1e-14:
                 return -1, t, y
             continue
-        # accepted step y -> ynew; extrema of r and v inside it
-        for comp in range(2):
-            if (k1[comp] > 0.0) != (k7[comp] > 0.0) and k1[comp] != 0.0:
-                _refine(y, k1, h, p, comp + 1, vs, yev, kk, ks, tmp)
-                ext[2 * comp] = min(ext[2 * comp], yev[comp])
-                ext[2 * comp + 1] = max(ext[2 * comp + 1], yev[comp])
-        ext[0] = min(ext[0], ynew[0])
-        ext[1] = max(ext[1], ynew[0])
-        ext[2] = min(ext[2], ynew[1])
-        ext[3] = max(ext[3], ynew[1])
-        if sgn * (y[1] - vs) > 0.0 and sgn * (ynew[1] - vs) <= 0.0 and ynew[0] > rs:
-            s = _refine(y, k1, h, p, section_kind, vs, yev, kk, ks, tmp)
+        # accepted step y -> ynew; it ends early where it crosses Σ
+        cross = sgn * (y[1] - vs) > 0.0 and sgn * (ynew[1] - vs) <= 0.0 and ynew[0] > rs
+        if cross:
+            h_end = _refine(y, k1, h, p, section_kind, vs, yev, kk, ks, tmp)
             yev[1] = vs
-            return 1, t + s, yev
+            for i in range(n):
+                yend[i] = yev[i]
+                kend[i] = kk[i]
+        else:
+            h_end = h
+            for i in range(n):
+                yend[i] = ynew[i]
+                kend[i] = k7[i]
+        # extrema of r and v inside [t, t + h_end]
+        for comp in range(2):
+            if (k1[comp] > 0.0) != (kend[comp] > 0.0) and k1[comp] != 0.0:
+                _refine(y, k1, h_end, p, comp + 1, vs, yx, kx, ks, tmp)
+                ext[2 * comp] = min(ext[2 * comp], yx[comp])
+                ext[2 * comp + 1] = max(ext[2 * comp + 1], yx[comp])
+        ext[0] = min(ext[0], yend[0])
+        ext[1] = max(ext[1], yend[0])
+        ext[2] = min(ext[2], yend[1])
+        ext[3] = max(ext[3], yend[1])
+        if cross:
+            return 1, t + h_end, yend
         if stop[2] > 0.0 and (ynew[0] - stop[0]) ** 2 + (ynew[1] - stop[1]) ** 2 < stop[2] ** 2:
             return 2, t + h, ynew
         if ynew[0] < box[0] or ynew[0] > box[1] or abs(ynew[1]) > box[2]:
@@ -1276,9 +1284,14 @@ def snsl(g, delta=1.0, *, J_max=None, n=64, rtol=1e-10, atol=1e-12):
     centre branch of the saddle-node returns exactly along its strong stable manifold; the first
     sign change (lowest J) is refined by brentq in the fold's rate. Above it (larger J) the low
     fold is a SNIC, below it a plain saddle-node next to a stable cycle. This is the end point of
-    the homoclinic curve that starts at TB. None for g = 0 and where the fold has no SNIC part
-    below J_max (for Δ = 1 this is the case for g ≲ 1.3: there the homoclinic curve turns back to
-    large J inside the bistable wedge; see :func:`homoclinic_curve`).
+    the homoclinic curve that starts at TB.
+
+    None for g = 0 and where the fold has no SNIC part below J_max: for Δ = 1 this is the case
+    for g < g* ≈ 1.2794 (found for J up to several thousand at g = 1), where the homoclinic
+    curve from TB turns back to large J inside the bistable wedge. For g > g* the SNIC part of
+    the fold ends again at a second SNSL point at large J (≈ 36.5 at g = 1.3, 65.8 at g = 1.4,
+    310 at g = 2); near g* the two merge, and the scan (``n`` points) can miss a pair closer
+    than its spacing.
     """
     df = snic_scan(g, delta, J_max=J_max, n=n, rtol=rtol, atol=atol)
     tol = _tol(rtol, atol)

@@ -5,6 +5,16 @@ up to the Takens–Bogdanov point (closed form), the homoclinic curve from TB an
 the low-activity fold (:mod:`qifgap.bifurcation.continuation`), and which part of the low fold is
 a SNIC.
 
+Found numerically (Δ = 1; scale η̄ by Δ, J and g by √Δ): the scenario of science.md §3 (the
+homoclinic curve runs from TB to a SNSL point on the low fold, above which that fold is a SNIC)
+holds for g > g* ≈ 1.2794. The homoclinic curve first runs down in J from TB and turns back
+(at J ≈ 3.85 for g = 2, TB at 4.71, SNSL at 4.33). For g < g* it never reaches the low fold:
+after its turn (J ≈ 10.85 for g = 1) it runs up to large J inside the bistable wedge, the low
+fold is nowhere a SNIC, and between the curve and the low fold a large oscillation coexists
+with the low-activity state ("oscillation + fixed point"). For g just above g* the SNIC part of
+the low fold ends again at a second SNSL point at large J where a second homoclinic curve
+starts; both are included when inside the window.
+
 Regions: at each point of an (η̄, J) grid, the number of fixed points and of stable ones follows
 from the closed form (three fixed points strictly between the folds; the low one is a stable
 node, the middle one a saddle, the high one is stable iff its rate is below the Hopf rate
