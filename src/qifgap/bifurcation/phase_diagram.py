@@ -283,18 +283,19 @@ def phase_diagram(
 ) -> PhaseDiagram:
     """The (η̄, J) phase diagram at gap-junction coupling g (see the module docstring).
 
-    ``eta_range`` and ``J_range`` (in units of Δ and √Δ: they are multiplied by Δ and √Δ) set
-    the window, ``n`` the n × n grid of ``regions``; ``hom_n`` the resolution of the homoclinic
-    curve. J < 0 (inhibition) is allowed: the Hopf line continues there; the homoclinic curve
-    lives only between its turning point (or the SNSL) and TB, at J above the cusp.
+    ``eta_range`` and ``J_range`` set the window (absolute values, like every η̄ and J of the
+    package; the natural scales are Δ and √Δ), ``n`` the n × n grid of ``regions``, ``hom_n``
+    the resolution of the homoclinic curve. J < 0 (inhibition) is allowed: the Hopf line
+    continues there; the homoclinic curve lives above its turning point in J (and TB is at
+    J < 0 only for g > 2√2·√Δ, e.g. g = 3).
     """
     g = val.non_negative("g", g)
     delta = val.positive("delta", delta)
     n = val.positive_int("n", n)
     if n < 2:
         raise ValueError(f"n must be >= 2, got {n!r}")
-    e_lo, e_hi = (x * delta for x in _pair("eta_range", eta_range))
-    J_lo, J_hi = (x * math.sqrt(delta) for x in _pair("J_range", J_range))
+    e_lo, e_hi = _pair("eta_range", eta_range)
+    J_lo, J_hi = _pair("J_range", J_range)
     tol = (val.positive("rtol", rtol), val.positive("atol", atol))
     warnings: list[str] = []
 
