@@ -95,10 +95,10 @@ def network_log_threads(workdir: Path, run: str) -> int:
 
 @pytest.fixture(scope="module")
 def first_run(tmp_path_factory, env):
-    """The reference: ``--cores 2``, threads 2 from the config (the N = 50 000 run uses 2)."""
+    """The reference: ``--cores 2``, threads 2 from the config (the N = 50 000 network uses 2)."""
     wd = workflow_with(tmp_path_factory.mktemp("faults-determinism"))
     snakemake(wd, "--cores", "2", *CONFIG, env=env)
-    assert network_log_threads(wd, "wide") == 2
+    assert network_log_threads(wd, "gap_step") == 2
     reference = result_files(wd)
     # every kind of output is there: network and mean-field npz, tables, figures
     suffixes = {Path(p).suffix for p in reference}
@@ -122,7 +122,7 @@ def test_rerun_from_scratch_gives_the_same_bytes(first_run, env, rerun):
     shutil.rmtree(wd / "results")
     shutil.rmtree(wd / "logs")
     snakemake(wd, *args, *CONFIG, env=env)
-    assert network_log_threads(wd, "wide") == threads
+    assert network_log_threads(wd, "gap_step") == threads
     assert_same_files(reference, result_files(wd), rerun)
 
 
@@ -288,27 +288,27 @@ def _edit(func):
 
 def _nan_text():
     text = FAULTS.read_text()
-    assert text.count("eta_bar: -4.0") == 1
-    return text.replace("eta_bar: -4.0", "eta_bar: .nan")
+    assert text.count("eta_bar: -4.5") == 1
+    return text.replace("eta_bar: -4.5", "eta_bar: .nan")
 
 
 CONFIG_ERRORS = {
     "unknown key": (
-        _edit(lambda c: c["experiments"]["small"].update(network={"Nn": 4000})),
-        ["experiments.small.network", "Nn"],
+        _edit(lambda c: c["experiments"]["gap_step"]["network"].update(Nn=4000)),
+        ["experiments.gap_step.network", "Nn"],
     ),
-    "NaN": (_nan_text, ["experiments.wide.eta_bar", "finite"]),
+    "NaN": (_nan_text, ["experiments.gap_step.eta_bar", "finite"]),
     "name with /": (
-        _edit(lambda c: c["experiments"].update({"a/b": c["experiments"]["small"]})),
+        _edit(lambda c: c["experiments"].update({"a/b": c["experiments"]["gap_step"]})),
         ["experiments", "'a/b'"],
     ),
     "missing key": (
-        _edit(lambda c: c["experiments"]["small"].pop("t_end")),
-        ["experiments.small", "'t_end'"],
+        _edit(lambda c: c["experiments"]["gap_step"].pop("t_end")),
+        ["experiments.gap_step", "'t_end'"],
     ),
     "out of range": (
-        _edit(lambda c: c["experiments"]["wide"]["network"].update(N=0)),
-        ["experiments.wide.network.N", "minimum"],
+        _edit(lambda c: c["experiments"]["gap_step"]["network"].update(N=0)),
+        ["experiments.gap_step.network.N", "minimum"],
     ),
 }
 
