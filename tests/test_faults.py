@@ -264,11 +264,6 @@ def test_diverging_network_fails_in_one_line_with_traceback_in_log(diverged):
     assert left == [], f"files of the failed job remain: {left}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="profiles/default/config.yaml sets show-failed-logs: true, so Snakemake prints the "
-    "failed job's log, traceback included, under the harness's one-line error",
-)
 def test_diverging_network_prints_no_traceback(diverged):
     _, out = diverged
     assert "Traceback" not in out, out

@@ -61,39 +61,34 @@ def power_law_fit(x, y) -> dict:
     return {"slope": float(s), "prefactor": float(np.exp(b)), "slope_stderr": stderr}
 
 
-def bistable_range(J: float, g_values, delta: float = 1.0, homoclinic=None) -> pd.DataFrame:
+PERSISTENT = ("bistable", "oscillation + fixed point")
+
+
+def bistable_range(J: float, g_values, delta: float = 1.0, *, eta_range=(-12.0, 6.0),
+                   n_eta: int = 2001) -> pd.DataFrame:  # fmt: skip
     """Range of η̄ with persistent activity in the mean field at fixed J, against g.
 
-    Low-activity state: the stable node, which exists up to the low fold η̄_SN,low. High
-    activity: the stable focus of the high branch where it is stable, otherwise the limit
-    cycle born at the Hopf line, which exists down to the homoclinic curve. Without a
-    homoclinic table the cycle's lower end is unknown and only fixed points count. Columns:
-    g, eta_fold_low, eta_fold_high, eta_high_min (lowest η̄ with a stable high-activity state
-    or cycle), width = eta_fold_low − eta_high_min (0 without bistability).
+    Persistent activity is the coexistence of the low-activity state with a high-activity
+    attractor: a second stable fixed point ("bistable") or a limit cycle, from the Hopf line
+    or the large cycle bounded by the homoclinic curve ("oscillation + fixed point"), read off
+    :func:`qifgap.bifurcation.phase_diagram`'s region labels on a fine η̄ grid. Columns: g,
+    eta_min, eta_max (the extreme η̄ with persistent activity, NaN if none) and width (the
+    total length in η̄ of the persistent set; 0 without it).
     """
+    etas = np.linspace(eta_range[0], eta_range[1], n_eta)
+    step = etas[1] - etas[0]
     rows = []
     for g in g_values:
-        folds = bifurcation.saddle_node_etas(J, g, delta)
-        if len(folds) < 2:
-            rows.append({"g": g, "eta_fold_low": np.nan, "eta_fold_high": np.nan,
-                         "eta_high_min": np.nan, "width": 0.0})  # fmt: skip
-            continue
-        eta_high, eta_low = folds
-        eta_min = np.nan
-        # the high-activity fixed point just right of its fold: stable?
-        probe = np.linspace(eta_high + 1e-6, eta_low, 200)
-        for eta in probe:
-            fps = bifurcation.fixed_points(eta, J, g, delta)
-            if fps and fps[-1].stable:
-                eta_min = eta
-                break
-        if homoclinic is not None and g > 0:
-            hom = homoclinic(g)
-            if hom is not None and np.isfinite(hom):
-                eta_min = hom if np.isnan(eta_min) else min(eta_min, hom)
-        width = max(0.0, eta_low - eta_min) if np.isfinite(eta_min) else 0.0
-        rows.append({"g": g, "eta_fold_low": eta_low, "eta_fold_high": eta_high,
-                     "eta_high_min": eta_min, "width": width})  # fmt: skip
+        diagram = bifurcation.phase_diagram(g, delta, eta_range=eta_range,
+                                            J_range=(J - 1.0, J + 1.0), n=2)  # fmt: skip
+        persistent = np.isin(diagram.label(etas, np.full_like(etas, J)), PERSISTENT)
+        inside = etas[persistent]
+        rows.append({
+            "g": float(g),
+            "eta_min": float(inside.min()) if inside.size else np.nan,
+            "eta_max": float(inside.max()) if inside.size else np.nan,
+            "width": float(persistent.sum() * step),
+        })  # fmt: skip
     return pd.DataFrame(rows)
 
 

@@ -309,9 +309,9 @@ def _run(p: NetworkSetup, *, progress: bool) -> NetworkResult:
                     t_fail = t_start + (step + 1) * dt
                     raise SimulationDiverged(
                         f"network state diverged at step {step} (t = {t_fail:.6g}): mean voltage"
-                        f" {state[0]!r}. Likely cause: dt = {dt} is too large for these"
-                        f" parameters (eta_bar={p.eta_bar}, delta={p.delta}, J={p.J}, g={p.g}); "
-                        "try a smaller dt"
+                        f" {float(state[0]):.6g}, input current I = {float(I_block[s - 1]):.6g}."
+                        f" Likely cause: dt = {dt} too large, or an input too strong, for these"
+                        f" parameters (eta_bar={p.eta_bar}, delta={p.delta}, J={p.J}, g={p.g})"
                     )
             if progress:
                 _report_progress(b1 / n_bins, time.perf_counter() - started)

@@ -30,6 +30,7 @@ CODE = {
     "compare": code_hash("metrics.py", "experiments.py", "results.py"),
     "bifurcation": code_hash("bifurcation", "model.py", "meanfield.py"),
     "plotting": code_hash("plotting.py", "results.py"),
+    "verification": code_hash("verification.py", "metrics.py"),
 }
 
 EXPERIMENTS = [name for name in RUNS if "/" not in name]
@@ -42,6 +43,16 @@ wildcard_constraints:
     experiment=r"[A-Za-z0-9_-]+",
     sweep=r"[A-Za-z0-9_-]+",
     g=r"[0-9.]+",
+    chunk=r"[0-9]+",
+
+
+FIGURES = config.get("figures", {})
+VERIFY = config.get("verification")
+BIF = config["bifurcation"]
+PHASE_TABLES = ("saddle_nodes", "hopf", "homoclinic", "points", "regions")
+LC = canonical(BIF.get("limit_cycles", {"J": 0.0, "g": 1.0}))
+BRANCH = canonical(config["bifurcation"]["branch"])
+PORTRAIT = canonical(config["bifurcation"]["portrait"])
 
 
 def run_params(wildcards):
@@ -75,6 +86,13 @@ def all_targets():
                 experiment=config.get("figures", {}).get("protocols", [])),
         f"{RESULTS}/figures/mpr15_bifurcation.pdf",
     ]
+    targets += [
+        f"{RESULTS}/figures/p19_phase_diagrams.pdf",
+        f"{RESULTS}/figures/p19_codim2.pdf",
+        f"{RESULTS}/figures/p19_limit_cycles.pdf",
+    ]
+    if config.get("verification"):
+        targets.append(f"{RESULTS}/figures/p19_verification_g={fmt(config['verification']['g'])}.pdf")
     figures = config.get("figures", {})
     targets += expand(f"{RESULTS}/figures/p19_coupling_{{panel}}.pdf",
                       panel=list(figures.get("coupling", {})))
@@ -83,3 +101,19 @@ def all_targets():
         if key in figures:
             targets.append(f"{RESULTS}/figures/{name}.pdf")
     return targets
+
+
+def verification_chunks():
+    from qifgap.verification import grid_points
+
+    points = grid_points(VERIFY["eta"], VERIFY["J"])
+    size = VERIFY["chunk"]
+    return [points.iloc[k : k + size] for k in range(0, len(points), size)]
+
+
+def sweep_files(kind, sweep):
+    return expand(f"{RESULTS}/{kind}/{{run}}.npz", run=SWEEPS[sweep])
+
+
+def hysteresis_J():
+    return RUNS[SWEEPS[FIGURES["hysteresis"]["sweep"]][0]]["J"]

@@ -61,13 +61,6 @@ rule compare_sweep:
         "../scripts/concat_tables.py"
 
 
-FIGURES = config.get("figures", {})
-
-
-def sweep_files(kind, sweep):
-    return expand(f"{RESULTS}/{kind}/{{run}}.npz", run=SWEEPS[sweep])
-
-
 # Switch-on/off points and hysteresis width of network and mean field under slow ramps.
 rule compare_hysteresis:
     input:
@@ -125,3 +118,25 @@ rule compare_finite_size:
         "../../envs/qifgap.yaml"
     script:
         "../scripts/compare_finite_size.py"
+
+
+# Network classes of the verification grid against the mean-field regions: the share of points
+# that agree away from the bifurcation curves.
+rule compare_verification:
+    input:
+        chunks=lambda wildcards: expand(
+            f"{RESULTS}/verification/g={{g}}/chunk_{{chunk}}.tsv",
+            g=wildcards.g, chunk=range(len(verification_chunks())),
+        ),
+    output:
+        table=f"{RESULTS}/verification/g={{g}}/classes.tsv",
+        summary=f"{RESULTS}/verification/g={{g}}/summary.json",
+    params:
+        settings=canonical(VERIFY) if VERIFY else {},
+        code=CODE["verification"] + CODE["bifurcation"],
+    log:
+        f"{LOGS}/compare_verification/g={{g}}.log",
+    conda:
+        "../../envs/qifgap.yaml"
+    script:
+        "../scripts/compare_verification.py"

@@ -1,9 +1,5 @@
 # Stage 5: figures (PDF and PNG) flagged for the report.
 
-BRANCH = canonical(config["bifurcation"]["branch"])
-PORTRAIT = canonical(config["bifurcation"]["portrait"])
-
-
 # Network against mean field over time for one experiment: raster, r, v, |Z|.
 rule figure_protocol:
     input:
@@ -115,10 +111,6 @@ rule figure_p19_onset:
         "../scripts/figure_p19_onset.py"
 
 
-def hysteresis_J():
-    return RUNS[SWEEPS[FIGURES["hysteresis"]["sweep"]][0]]["J"]
-
-
 # P19: persistent states under slow ramps for several g, against the mean-field range.
 rule figure_p19_hysteresis:
     input:
@@ -199,3 +191,104 @@ rule figure_finite_size:
         "../../envs/qifgap.yaml"
     script:
         "../scripts/figure_finite_size.py"
+
+
+# P19: (eta_bar, J) phase diagrams for every configured g, with regions shaded.
+rule figure_p19_phase_diagrams:
+    input:
+        tables=expand(f"{RESULTS}/bifurcation/g={{g}}/{{table}}.csv",
+                      g=[fmt(g) for g in BIF["g"]], table=PHASE_TABLES),
+    output:
+        pdf=f"{RESULTS}/figures/p19_phase_diagrams.pdf",
+        png=report(
+            f"{RESULTS}/figures/p19_phase_diagrams.png",
+            caption="../report/figure_p19_phase_diagrams.rst",
+            category="P19",
+            subcategory="Bifurcations",
+            labels={"figure": "phase_diagrams"},
+        ),
+    params:
+        g=BIF["g"],
+        tables=PHASE_TABLES,
+        code=CODE["plotting"],
+    log:
+        f"{LOGS}/figure_p19_phase_diagrams.log",
+    conda:
+        "../../envs/qifgap.yaml"
+    script:
+        "../scripts/figure_p19_phase_diagrams.py"
+
+
+# P19: the codimension-2 points against g.
+rule figure_p19_codim2:
+    input:
+        table=rules.bifurcation_codim2.output.table,
+    output:
+        pdf=f"{RESULTS}/figures/p19_codim2.pdf",
+        png=report(
+            f"{RESULTS}/figures/p19_codim2.png",
+            caption="../report/figure_p19_codim2.rst",
+            category="P19",
+            subcategory="Bifurcations",
+            labels={"figure": "codim2"},
+        ),
+    params:
+        code=CODE["plotting"],
+    log:
+        f"{LOGS}/figure_p19_codim2.log",
+    conda:
+        "../../envs/qifgap.yaml"
+    script:
+        "../scripts/figure_p19_codim2.py"
+
+
+# P19: period and amplitude of the limit-cycle branch born at the Hopf point.
+rule figure_p19_limit_cycles:
+    input:
+        table=f"{RESULTS}/bifurcation/limit_cycles_J={fmt(LC['J'])}_g={fmt(LC['g'])}.csv",
+    output:
+        pdf=f"{RESULTS}/figures/p19_limit_cycles.pdf",
+        png=report(
+            f"{RESULTS}/figures/p19_limit_cycles.png",
+            caption="../report/figure_p19_limit_cycles.rst",
+            category="P19",
+            subcategory="Bifurcations",
+            labels={"figure": "limit_cycles"},
+        ),
+    params:
+        cycle=LC,
+        delta=config["defaults"].get("delta", 1.0),
+        code=CODE["plotting"],
+    log:
+        f"{LOGS}/figure_p19_limit_cycles.log",
+    conda:
+        "../../envs/qifgap.yaml"
+    script:
+        "../scripts/figure_p19_limit_cycles.py"
+
+
+# P19: spiking verification drawn on the mean-field phase diagram of the same g.
+rule figure_p19_verification:
+    input:
+        classes=f"{RESULTS}/verification/g={{g}}/classes.tsv",
+        summary=f"{RESULTS}/verification/g={{g}}/summary.json",
+        tables=expand(f"{RESULTS}/bifurcation/g={{{{g}}}}/{{table}}.csv", table=PHASE_TABLES),
+    output:
+        pdf=f"{RESULTS}/figures/p19_verification_g={{g}}.pdf",
+        png=report(
+            f"{RESULTS}/figures/p19_verification_g={{g}}.png",
+            caption="../report/figure_p19_verification.rst",
+            category="P19",
+            subcategory="Spiking verification",
+            labels={"figure": "verification", "g": "{g}"},
+        ),
+    params:
+        settings=canonical(VERIFY) if VERIFY else {},
+        tables=PHASE_TABLES,
+        code=CODE["plotting"],
+    log:
+        f"{LOGS}/figure_p19_verification/g={{g}}.log",
+    conda:
+        "../../envs/qifgap.yaml"
+    script:
+        "../scripts/figure_p19_verification.py"

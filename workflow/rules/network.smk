@@ -34,3 +34,30 @@ rule simulate_network:
         "../../envs/qifgap.yaml"
     script:
         "../scripts/simulate_network.py"
+
+
+# Spiking verification: network-only classes of one chunk of (eta_bar, J) grid points, under
+# the down/up protocol of qifgap.verification (many short jobs: grouped on clusters).
+rule simulate_verification:
+    input:
+        warm_up=rules.numba_warm_up.output.flag,
+    output:
+        table=f"{RESULTS}/verification/g={{g}}/chunk_{{chunk}}.tsv",
+    params:
+        points=lambda wildcards: verification_chunks()[int(wildcards.chunk)].to_dict("list"),
+        settings=canonical(VERIFY) if VERIFY else {},
+        code=CODE["network"] + CODE["verification"],
+    threads: 1
+    resources:
+        mem_mb=600,
+        runtime=lambda wildcards: max(5, int(VERIFY["chunk"] * VERIFY["N"] * 1e-5) + 5),
+    group:
+        "network_sweep"
+    log:
+        f"{LOGS}/simulate_verification/g={{g}}/chunk_{{chunk}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/simulate_verification/g={{g}}/chunk_{{chunk}}.tsv"
+    conda:
+        "../../envs/qifgap.yaml"
+    script:
+        "../scripts/simulate_verification.py"

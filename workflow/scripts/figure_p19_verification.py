@@ -1,0 +1,19 @@
+"""Figure: spiking verification on top of the mean-field phase diagram."""
+
+import json
+
+import pandas as pd
+
+from qifgap import plotting
+from qifgap.workflow import script_harness
+
+with script_harness(snakemake) as sm:  # noqa: F821
+    tables = {name: pd.read_csv(path) for name, path in
+              zip(sm.params.tables, sm.input.tables, strict=True)}  # fmt: skip
+    fig = plotting.verification_figure(
+        tables,
+        pd.read_csv(sm.input.classes, sep="\t"),
+        json.loads(open(sm.input.summary).read()),
+        settings=sm.params.settings,
+    )
+    plotting.save(fig, sm.output.pdf, sm.output.png)

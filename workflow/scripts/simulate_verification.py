@@ -1,0 +1,16 @@
+"""Network-only classes of one chunk of verification grid points."""
+
+import pandas as pd
+
+from qifgap.results import atomic_path
+from qifgap.verification import verify_points
+from qifgap.workflow import script_harness
+
+with script_harness(snakemake) as sm:  # noqa: F821
+    s = sm.params.settings
+    table = verify_points(
+        pd.DataFrame(sm.params.points), g=s["g"], N=s["N"], hold=s["hold"], dt=s["dt"],
+        threads=sm.threads, osc_threshold=s["osc_threshold"],
+    )  # fmt: skip
+    with atomic_path(sm.output.table) as tmp:
+        table.to_csv(tmp, sep="\t", index=False, float_format="%.10g")
