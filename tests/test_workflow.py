@@ -28,6 +28,10 @@ def test_outputs_and_metadata(workdir):
         "compare/asymmetry.tsv",
         "compare/finite_size_fits.tsv",
         "bifurcation/bistable_range_J=15.csv",
+        "bifurcation/g=1/homoclinic.csv",
+        "bifurcation/codim2_vs_g.csv",
+        "bifurcation/limit_cycles_J=0_g=1.csv",
+        "verification/g=1/classes.tsv",
         "figures/protocol_mpr15_step.pdf",
         "figures/protocol_mpr15_step.png",
         "figures/mpr15_bifurcation.png",
@@ -82,27 +86,44 @@ def test_parameter_change_replans_only_that_experiment(workdir):
     }
 
 
+FIGURE_RULES = ("figure_protocol", "figure_mpr15_bifurcation", "figure_p19_coupling",
+                "figure_p19_onset", "figure_p19_hysteresis", "figure_mp20_asymmetry",
+                "figure_finite_size", "figure_p19_phase_diagrams", "figure_p19_codim2",
+                "figure_p19_limit_cycles", "figure_p19_verification")  # fmt: skip
+COMPARE_TABLES = {
+    "compare_run": 22,
+    "compare_summary": 1,
+    "compare_sweep": 6,
+    "compare_hysteresis": 1,
+    "compare_asymmetry": 1,
+    "compare_finite_size": 1,
+}
+BIFURCATION = {
+    "bifurcation_phase_diagram": 2,
+    "bifurcation_branch": 1,
+    "bifurcation_portrait": 1,
+    "bifurcation_bistable_range": 1,
+    "bifurcation_codim2": 1,
+    "bifurcation_limit_cycles": 1,
+}
+
+
 @pytest.mark.parametrize(
     ("module", "expected"),
     [
-        ("plotting.py", {"figure_protocol": 1, "figure_mpr15_bifurcation": 1,
-                         "figure_p19_coupling": 1, "figure_p19_onset": 1,
-                         "figure_p19_hysteresis": 1, "figure_mp20_asymmetry": 1,
-                         "figure_finite_size": 1, "all": 1}),
-        ("model.py", {"integrate_meanfield": 22, "bifurcation_branch": 1,
-                      "bifurcation_closed_form": 1, "bifurcation_portrait": 1,
-                      "bifurcation_bistable_range": 1, "compare_run": 22, "compare_summary": 1,
-                      "compare_sweep": 6, "compare_hysteresis": 1, "compare_asymmetry": 1,
-                      "compare_finite_size": 1, "figure_protocol": 1,
-                      "figure_mpr15_bifurcation": 1, "figure_p19_coupling": 1,
-                      "figure_p19_onset": 1, "figure_p19_hysteresis": 1,
-                      "figure_mp20_asymmetry": 1, "figure_finite_size": 1, "all": 1}),
-        ("kernels.py", {"numba_warm_up": 1, "simulate_network": 21, "compare_run": 22,
-                        "compare_summary": 1, "compare_sweep": 6, "compare_hysteresis": 1,
-                        "compare_asymmetry": 1, "compare_finite_size": 1, "figure_protocol": 1,
-                        "figure_p19_coupling": 1, "figure_p19_onset": 1,
-                        "figure_p19_hysteresis": 1, "figure_mp20_asymmetry": 1,
-                        "figure_finite_size": 1, "all": 1}),
+        # plotting code: only the figures
+        ("plotting.py", {**dict.fromkeys(FIGURE_RULES, 1), "all": 1}),
+        # the firing-rate equations: mean field, bifurcations and all that reads them
+        ("model.py", {"integrate_meanfield": 22, **BIFURCATION, **COMPARE_TABLES,
+                      "compare_verification": 1, **dict.fromkeys(FIGURE_RULES, 1), "all": 1}),
+        # the network kernel: every simulation and all that reads one, no mean field
+        ("kernels.py", {"numba_warm_up": 1, "simulate_network": 21, "simulate_verification": 2,
+                        **COMPARE_TABLES, "compare_verification": 1,
+                        **dict.fromkeys(set(FIGURE_RULES) - {"figure_mpr15_bifurcation",
+                                                             "figure_p19_phase_diagrams",
+                                                             "figure_p19_codim2",
+                                                             "figure_p19_limit_cycles"}, 1),
+                        "all": 1}),
     ],
 )  # fmt: skip
 def test_code_change_replans_the_jobs_that_use_it(workdir, module, expected):
@@ -144,7 +165,8 @@ def test_paper_figures_numbers(workdir):
     """The numbers behind the P19/MP20 figures (reduced sizes of config/test.yaml)."""
     res = workdir / "results"
     for name in ("p19_coupling_electrical", "p19_onset", "p19_hysteresis", "mp20_asymmetry",
-                 "finite_size"):  # fmt: skip
+                 "finite_size", "p19_phase_diagrams", "p19_codim2", "p19_limit_cycles",
+                 "p19_verification_g=1"):  # fmt: skip
         assert (res / "figures" / f"{name}.png").stat().st_size > 10_000, name
     # electrical coupling: oscillation sets in on the correct side of the Hopf value g_H = 1.375
     onset = pd.read_csv(res / "compare" / "sweeps" / "onset.tsv", sep="\t").set_index("g")
@@ -164,3 +186,18 @@ def test_paper_figures_numbers(workdir):
     fits = pd.read_csv(res / "compare" / "finite_size_fits.tsv", sep="\t").set_index("name")
     assert -0.8 < fits.loc["async_abs_err_mean_r", "slope"] < -0.25
     assert fits.loc["async_rel_std_r", "slope"] < 0
+    # bifurcations: TB at g = 1 from the closed form, the homoclinic curve starts there; the
+    # mean-field persistent range shrinks with g
+    points = pd.read_csv(res / "bifurcation" / "g=1" / "points.csv").set_index("name")
+    assert points.loc["TB", "J"] == pytest.approx(12.37002, rel=1e-6)
+    hom = pd.read_csv(res / "bifurcation" / "g=1" / "homoclinic.csv")
+    assert abs(hom.J.iloc[0] - 12.37002) < 0.1 and abs(hom.eta_bar.iloc[0] + 3.9375) < 0.1
+    ranges = pd.read_csv(res / "bifurcation" / "bistable_range_J=15.csv").set_index("g")
+    assert ranges.loc[0.0, "width"] == pytest.approx(-3.13613 + 5.74353, abs=0.02)
+    assert ranges.loc[1.0, "width"] < 0.5 * ranges.loc[0.0, "width"]
+    cycles = pd.read_csv(res / "bifurcation" / "limit_cycles_J=0_g=1.csv")
+    assert cycles.stable.all() and cycles.eta_bar.min() > 3.9375
+    # spiking verification: the network classes agree with the mean-field regions
+    summary = json.loads((res / "verification" / "g=1" / "summary.json").read_text())
+    assert summary["points"] == 6
+    assert summary["agreement_away"] >= 0.66
