@@ -1,6 +1,7 @@
 """Config validation: malformed configs are refused before any job runs, naming the key."""
 
 import copy
+import re
 from pathlib import Path
 
 import pytest
@@ -107,4 +108,8 @@ def test_shipped_configs_are_valid(name):
     config = yaml.safe_load((REPO / "config" / name).read_text())
     runs = validate_config(config, SCHEMA)
     assert "mpr15_step" in runs
+    # run names are paths and wildcard values; on a cluster Snakemake passes them as
+    # --target-jobs rule:run=NAME, split at commas: so no commas, and the workflow's pattern
+    for run in runs:
+        assert re.fullmatch(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_.=+-]+)?", run), run
     assert runs["mpr15_step"]["network"]["dt"] == 1e-4  # defaults merged

@@ -84,7 +84,7 @@ def expand_sweep(name: str, sweep: Mapping, experiments: Mapping) -> dict[str, d
     "zip": {"network.v_peak": [50, 100], "network.v_reset": [-50, -100]}}``: the points are the
     cartesian product of the ``grid`` lists, times the ``zip`` lists taken element by element
     (all of one length). Dotted keys set nested options. Points are named
-    ``{name}/{key}={value},…`` (grid keys, then zip keys) with numbers written by :func:`fmt`.
+    ``{name}/{key}={value}+…`` (grid keys, then zip keys) with numbers written by :func:`fmt`.
     """
     base_name = sweep["experiment"]
     if base_name not in experiments:
@@ -111,7 +111,7 @@ def expand_sweep(name: str, sweep: Mapping, experiments: Mapping) -> dict[str, d
                 for part in parents:
                     node = node.setdefault(part, {})
                 node[leaf] = value
-            label = ",".join(
+            label = "+".join(
                 f"{k.split('.')[-1]}={fmt(v)}" for k, v in zip(keys, values, strict=True)
             )
             spec["sweep"] = {"name": name, "point": dict(zip(keys, values, strict=True))}

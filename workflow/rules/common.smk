@@ -39,7 +39,7 @@ THREADS = config["threads"]
 
 
 wildcard_constraints:
-    run=r"[A-Za-z0-9_-]+(/[A-Za-z0-9_.,=+-]+)?",
+    run=r"[A-Za-z0-9_-]+(/[A-Za-z0-9_.=+-]+)?",
     experiment=r"[A-Za-z0-9_-]+",
     sweep=r"[A-Za-z0-9_-]+",
     g=r"[0-9.]+",
