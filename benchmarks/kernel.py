@@ -61,7 +61,7 @@ def main():
     results = {}
     for N in sizes:
         steps = max(100, int(work / N) // 100 * 100)
-        np_steps = max(20, int(2e7 / N))
+        np_steps = max(100, int(2e7 / N) // 100 * 100)  # whole bins of 100 steps
         for g in (0.0, 1.0):
             t_np = time_numpy(N, g, np_steps)
             t1 = time_kernel(N, g, 1, steps)

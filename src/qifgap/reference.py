@@ -42,6 +42,8 @@ def simulate_reference(
     )
     steps_per_bin = int(round(rate_bin / dt))
     n_bins = int(round((t_end - t_start) / rate_bin))
+    if n_bins < 1:
+        raise ValueError(f"t_end - t_start must be at least rate_bin ({rate_bin})")
     n_emit = max(1, int(round(tau / v_peak / dt)))
     n_ref = max(n_emit + 1, int(round((tau / v_peak + tau / abs(v_reset)) / dt)))
     instant = reset == "instant"
