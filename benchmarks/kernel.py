@@ -11,22 +11,14 @@ Targets (issue 2): ≤ 0.45 ns per neuron-step on one thread at N = 1e5 with gap
 from __future__ import annotations
 
 import argparse
-import time
+
+from _timing import best_of
 
 from qifgap import kernels, network
 from qifgap.reference import simulate_reference
 
 PARAMS = dict(eta_bar=-5.0, delta=1.0, J=15.0, v_init=-2.0)  # low-activity state, spiking
 DT = 1e-4
-
-
-def best_of(repeats, fn):
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def time_kernel(N, g, threads, steps, repeats=3):

@@ -19,6 +19,7 @@ import os
 import time
 
 import numpy as np
+from _timing import best_of
 
 from qifgap.bifurcation import closed_form as cf
 from qifgap.bifurcation import continuation as cont
@@ -26,15 +27,6 @@ from qifgap.bifurcation import continuation as cont
 pdg = importlib.import_module("qifgap.bifurcation.phase_diagram")
 
 ETA_RANGE, J_RANGE = (-12.0, 6.0), (-5.0, 20.0)
-
-
-def best_of(repeats, fn):
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def closed_form_part(g, n):

@@ -51,3 +51,14 @@ def interval(t_start, t_end) -> tuple[float, float]:
     if t1 <= t0:
         raise ValueError(f"t_end ({t1}) must be larger than t_start ({t0})")
     return t0, t1
+
+
+def model(*, eta_bar, delta, J, g, tau) -> tuple[float, float, float, float, float]:
+    """The model parameters (η̄, Δ, J, g, τ), checked: finite, Δ ≥ 0, g ≥ 0, τ > 0."""
+    return (
+        finite("eta_bar", eta_bar),
+        non_negative("delta", delta),
+        finite("J", J),
+        non_negative("g", g),
+        positive("tau", tau),
+    )

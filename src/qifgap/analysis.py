@@ -126,30 +126,68 @@ def asymmetry_table(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out).sort_values("v_reset").reset_index(drop=True)
 
 
-def finite_size_tables(async_rows, osc_rows, vpeak_rows) -> tuple[pd.DataFrame, ...]:
-    """Derived error columns of the finite-size sweeps and their power-law fits.
+def power_law_with_bias_fit(x, y) -> dict:
+    """Fit y = a xˢ + b (a > 0, b ≥ 0) by least squares on log y: a power law that levels off
+    at a bias b (here: the error of a finite threshold, which no N removes). Returns slope s,
+    prefactor a, bias b and the standard error of s."""
+    from scipy.optimize import least_squares
 
-    Asynchronous state: abs_err_mean_r = |⟨r⟩_net/⟨r⟩_mf − 1| and the fluctuation
-    rel_std_r = std r(t) / ⟨r⟩_mf. Oscillation: abs_err_period and abs_err_amplitude (of the
-    2√2 std amplitude of v). Returns (async, osc, vpeak, fits) with fits a one-row-per-fit table
-    (name, slope, prefactor, slope_stderr).
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    start = power_law_fit(x, y)
+
+    def residuals(p):
+        log_a, slope, bias = p
+        return np.log(np.exp(log_a) * x**slope + bias) - np.log(y)
+
+    fit = least_squares(residuals, [np.log(start["prefactor"]), start["slope"], 0.1 * y.min()],
+                        bounds=([-np.inf, -5.0, 0.0], [np.inf, 5.0, np.inf]))  # fmt: skip
+    dof = max(len(x) - 3, 1)
+    cov = np.linalg.pinv(fit.jac.T @ fit.jac) * (2 * fit.cost / dof)
+    return {"slope": float(fit.x[1]), "prefactor": float(np.exp(fit.x[0])),
+            "bias": float(fit.x[2]), "slope_stderr": float(np.sqrt(cov[1, 1]))}  # fmt: skip
+
+
+def _errors(table: pd.DataFrame) -> pd.DataFrame:
+    t = table.copy()
+    t["rel_err_mean_r"] = t.mean_r_net / t.mean_r_mf - 1
+    t["abs_err_mean_r"] = t.rel_err_mean_r.abs()
+    t["rel_std_r"] = t.std_r_net / t.mean_r_mf
+    t["rel_err_period"] = t.period_net / t.period_mf - 1
+    t["abs_err_period"] = t.rel_err_period.abs()
+    t["rel_err_amplitude"] = t.rms_amplitude_v_net / t.rms_amplitude_v_mf - 1
+    t["abs_err_amplitude"] = t.rel_err_amplitude.abs()
+    return t
+
+
+def finite_size_tables(*, async_, oscillation, v_peak_async, v_peak_oscillation):
+    """Error columns of the finite-size sweeps (relative errors of the mean rate, period and
+    amplitude, relative fluctuations std r / ⟨r⟩_mf) and their fits against N.
+
+    The fluctuations are fitted with a pure power law (N^(−1/2) expected); the errors of
+    time-averaged quantities with a power law plus a bias (:func:`power_law_with_bias_fit`),
+    the part no N removes, which the V_p sweeps show to come from the finite threshold.
+    Returns ({"async", "oscillation", "v_peak_async", "v_peak_oscillation"} tables, fits).
     """
-    a = async_rows.sort_values("N").copy()
-    a["abs_err_mean_r"] = (a.mean_r_net / a.mean_r_mf - 1).abs()
-    a["rel_std_r"] = a.std_r_net / a.mean_r_mf
-    o = osc_rows.sort_values("N").copy()
-    o["abs_err_period"] = (o.period_net / o.period_mf - 1).abs()
-    o["abs_err_amplitude"] = (o.rms_amplitude_v_net / o.rms_amplitude_v_mf - 1).abs()
-    v = vpeak_rows.sort_values("v_peak").copy()
+    tables = {
+        "async": _errors(async_).sort_values("N"),
+        "oscillation": _errors(oscillation).sort_values("N"),
+        "v_peak_async": _errors(v_peak_async).sort_values("v_peak"),
+        "v_peak_oscillation": _errors(v_peak_oscillation).sort_values("v_peak"),
+    }
+    nan = {"slope": np.nan, "prefactor": np.nan, "bias": np.nan, "slope_stderr": np.nan}
     fits = []
-    for name, table, col in (
-        ("async_abs_err_mean_r", a, "abs_err_mean_r"),
-        ("async_rel_std_r", a, "rel_std_r"),
-        ("osc_abs_err_period", o, "abs_err_period"),
-        ("osc_abs_err_amplitude", o, "abs_err_amplitude"),
+    for name, table, col, with_bias in (
+        ("async_rel_std_r", tables["async"], "rel_std_r", False),
+        ("async_abs_err_mean_r", tables["async"], "abs_err_mean_r", True),
+        ("osc_abs_err_period", tables["oscillation"], "abs_err_period", True),
+        ("osc_abs_err_amplitude", tables["oscillation"], "abs_err_amplitude", True),
     ):
         ok = np.isfinite(table[col]) & (table[col] > 0)
-        fit = (power_law_fit(table.N[ok], table[col][ok]) if ok.sum() >= 2
-               else {"slope": np.nan, "prefactor": np.nan, "slope_stderr": np.nan})  # fmt: skip
+        if ok.sum() < (4 if with_bias else 2):
+            fit = nan
+        elif with_bias:
+            fit = power_law_with_bias_fit(table.N[ok], table[col][ok])
+        else:
+            fit = {**power_law_fit(table.N[ok], table[col][ok]), "bias": 0.0}
         fits.append({"name": name, **fit})
-    return a, o, v, pd.DataFrame(fits)
+    return tables, pd.DataFrame(fits)

@@ -51,11 +51,7 @@ def integrate(
     or a :mod:`qifgap.inputs` current. The output grid is regular with step ``dt_out`` unless
     ``t_eval`` (increasing times inside [t_start, t_end]) is given.
     """
-    eta_bar = val.finite("eta_bar", eta_bar)
-    delta = val.non_negative("delta", delta)
-    J = val.finite("J", J)
-    g = val.non_negative("g", g)
-    tau = val.positive("tau", tau)
+    eta_bar, delta, J, g, tau = val.model(eta_bar=eta_bar, delta=delta, J=J, g=g, tau=tau)
     kappa = val.finite("kappa", kappa)
     r0 = val.non_negative("r0", r0)
     v0 = val.finite("v0", v0)

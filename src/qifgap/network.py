@@ -158,13 +158,9 @@ def check_parameters(
     """Validate the arguments of :func:`simulate` (ValueError naming the parameter) before any
     work, and derive the step counts of the scheme."""
     N = val.positive_int("N", N)
-    eta_bar = val.finite("eta_bar", eta_bar)
-    delta = val.non_negative("delta", delta)
-    J = val.finite("J", J)
-    g = val.non_negative("g", g)
+    eta_bar, delta, J, g, tau = val.model(eta_bar=eta_bar, delta=delta, J=J, g=g, tau=tau)
     t_start, t_end = val.interval(t_start, t_end)
     dt = val.positive("dt", dt)
-    tau = val.positive("tau", tau)
     v_peak = val.positive("v_peak", v_peak)
     v_reset = val.finite("v_reset", v_reset)
     if v_reset >= 0:

@@ -49,6 +49,7 @@ wildcard_constraints:
 FIGURES = config.get("figures", {})
 VERIFY = config.get("verification")
 BIF = config["bifurcation"]
+FINITE_SIZE_TABLES = ("async", "oscillation", "v_peak_async", "v_peak_oscillation")
 PHASE_TABLES = ("saddle_nodes", "hopf", "homoclinic", "points", "regions")
 LC = canonical(BIF.get("limit_cycles", {"J": 0.0, "g": 1.0}))
 BRANCH = canonical(config["bifurcation"]["branch"])
@@ -117,3 +118,9 @@ def sweep_files(kind, sweep):
 
 def hysteresis_J():
     return RUNS[SWEEPS[FIGURES["hysteresis"]["sweep"]][0]]["J"]
+
+
+def asymmetry_runs():
+    """The runs of the spike-asymmetry figure (its networks and their mean-field variants),
+    sorted: their order must not depend on the order of the YAML."""
+    return sorted(r for r in RUNS if RUNS[r].get("network_from", r) in FIGURES["asymmetry"])

@@ -85,7 +85,7 @@ rule compare_asymmetry:
     input:
         tables=lambda wildcards: expand(
             f"{RESULTS}/compare/runs/{{run}}.tsv",
-            run=[r for r in RUNS if RUNS[r].get("network_from", r) in FIGURES["asymmetry"]],
+            run=asymmetry_runs(),
         ),
     output:
         table=f"{RESULTS}/compare/asymmetry.tsv",
@@ -102,13 +102,12 @@ rule compare_asymmetry:
 # Network-mean-field errors against N and V_p, with power-law fits.
 rule compare_finite_size:
     input:
-        async_table=lambda wildcards: f"{RESULTS}/compare/sweeps/{FIGURES['finite_size']['async']}.tsv",
-        osc_table=lambda wildcards: f"{RESULTS}/compare/sweeps/{FIGURES['finite_size']['oscillation']}.tsv",
-        vpeak_table=lambda wildcards: f"{RESULTS}/compare/sweeps/{FIGURES['finite_size']['v_peak']}.tsv",
+        **{
+            key: f"{RESULTS}/compare/sweeps/{sweep}.tsv"
+            for key, sweep in FIGURES.get("finite_size", {}).items()
+        },
     output:
-        async_table=f"{RESULTS}/compare/finite_size_async.tsv",
-        osc_table=f"{RESULTS}/compare/finite_size_oscillation.tsv",
-        vpeak_table=f"{RESULTS}/compare/finite_size_vpeak.tsv",
+        **{key: f"{RESULTS}/compare/finite_size_{key}.tsv" for key in FINITE_SIZE_TABLES},
         fits=f"{RESULTS}/compare/finite_size_fits.tsv",
     params:
         code=CODE["compare"],

@@ -146,7 +146,7 @@ rule figure_mp20_asymmetry:
                                           run=FIGURES["asymmetry"]),
         meanfields=lambda wildcards: expand(
             f"{RESULTS}/meanfield/{{run}}.npz",
-            run=[r for r in RUNS if RUNS[r].get("network_from", r) in FIGURES["asymmetry"]],
+            run=asymmetry_runs(),
         ),
     output:
         pdf=f"{RESULTS}/figures/mp20_asymmetry.pdf",
@@ -158,8 +158,7 @@ rule figure_mp20_asymmetry:
             labels={"figure": "asymmetry"},
         ),
     params:
-        runs=lambda wildcards: {r: RUNS[r] for r in RUNS
-                                if RUNS[r].get("network_from", r) in FIGURES["asymmetry"]},
+        runs=lambda wildcards: {r: RUNS[r] for r in asymmetry_runs()},
         network_runs=FIGURES.get("asymmetry", []),
         code=CODE["plotting"],
     log:

@@ -1,4 +1,4 @@
-"""Finite-size tables (errors against N and V_p) and their power-law fits."""
+"""Finite-size tables (errors against N and V_p) and their fits."""
 
 import pandas as pd
 
@@ -7,9 +7,11 @@ from qifgap.results import atomic_path
 from qifgap.workflow import script_harness
 
 with script_harness(snakemake) as sm:  # noqa: F821
-    tables = finite_size_tables(
-        *(pd.read_csv(sm.input[k], sep="\t") for k in ("async_table", "osc_table", "vpeak_table"))
-    )
-    for key, table in zip(("async_table", "osc_table", "vpeak_table", "fits"), tables, strict=True):
+    sweeps = {key: pd.read_csv(path, sep="\t") for key, path in sm.input.items()}
+    tables, fits = finite_size_tables(
+        async_=sweeps["async"], oscillation=sweeps["oscillation"],
+        v_peak_async=sweeps["v_peak_async"], v_peak_oscillation=sweeps["v_peak_oscillation"],
+    )  # fmt: skip
+    for key, table in [*tables.items(), ("fits", fits)]:
         with atomic_path(sm.output[key]) as tmp:
             table.to_csv(tmp, sep="\t", index=False, float_format="%.10g")

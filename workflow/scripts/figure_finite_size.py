@@ -6,10 +6,6 @@ from qifgap import plotting
 from qifgap.workflow import script_harness
 
 with script_harness(snakemake) as sm:  # noqa: F821
-    tables = {k: pd.read_csv(sm.input[k], sep="\t") for k in
-              ("async_table", "osc_table", "vpeak_table", "fits")}  # fmt: skip
-    fits = {row.name: row._asdict() for row in tables["fits"].itertuples(index=False)}
-    fig = plotting.finite_size_figure(
-        tables["async_table"], tables["osc_table"], tables["vpeak_table"], fits
-    )
-    plotting.save(fig, sm.output.pdf, sm.output.png)
+    tables = {key: pd.read_csv(path, sep="\t") for key, path in sm.input.items()}
+    fits = tables.pop("fits").set_index("name")
+    plotting.save(plotting.finite_size_figure(tables, fits), sm.output.pdf, sm.output.png)
