@@ -22,7 +22,6 @@ import io
 import math
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -32,16 +31,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import workflow_copy
 import yaml
 
 pytestmark = pytest.mark.slurm
 
 REPO = Path(__file__).resolve().parents[1]
 CLUSTER_SCRIPTS = REPO / "tests" / "slurm"
-# What a copy of the workflow consists of (as for the other pipeline tests); missing ones are
-# skipped. With the package source copied too, the jobs import that copy (PYTHONPATH), so
-# edits to src/ while the test runs cannot reach its jobs.
-WORKFLOW_ITEMS = ("Snakefile", "workflow", "config", "profiles", "envs")
 CONFIG = os.environ.get("QIFGAP_SLURM_TEST_CONFIG", "config/test.yaml")
 PROFILE = "profiles/slurm"
 CORES = "2"
@@ -61,23 +57,9 @@ NOT_COMPARED = (re.compile(r"(^|/)benchmarks?/"),)
 # --- helpers -------------------------------------------------------------------------------
 
 
-def copy_workflow(dest: Path, repo: Path = REPO, *, with_package: bool = True) -> Path:
-    """Copy the workflow (Snakefile, workflow/, config/, profiles/, envs/) into ``dest``.
-
-    With ``with_package`` also the package source (src/), which snakemake_env() then puts
-    first on PYTHONPATH for Snakemake and the jobs it starts.
-    """
-    if not (repo / "Snakefile").is_file() and not (repo / "workflow" / "Snakefile").is_file():
-        raise FileNotFoundError(f"no Snakefile in {repo} or {repo / 'workflow'}")
-    dest.mkdir(parents=True, exist_ok=True)
-    ignore = shutil.ignore_patterns("__pycache__", ".snakemake", "*.pyc", "*.egg-info")
-    for name in (*WORKFLOW_ITEMS, "src") if with_package else WORKFLOW_ITEMS:
-        src = repo / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=ignore)
-        elif src.is_file():
-            shutil.copy2(src, dest / name)
-    return dest
+def copy_workflow(dest: Path, source: Path = REPO) -> Path:
+    """The workflow with the package source (the shared helper of the pipeline tests)."""
+    return workflow_copy.copy_workflow(dest, source, with_package=True)
 
 
 def snakemake_env(workdir: Path) -> dict[str, str]:

@@ -14,17 +14,17 @@ SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 WORKFLOW_FILES = ("Snakefile", "workflow", "config", "profiles", "envs")
 
 
-def copy_workflow(dest: Path, *, with_package: bool = False) -> Path:
-    """Copy the workflow (and, with ``with_package``, the package source) into ``dest``."""
+def copy_workflow(dest: Path, source: Path = REPO, *, with_package: bool = False) -> Path:
+    """Copy the workflow of ``source`` (and, with ``with_package``, the package source, which
+    :func:`snakemake` then puts first on PYTHONPATH) into ``dest``."""
     dest.mkdir(parents=True, exist_ok=True)
-    for name in WORKFLOW_FILES:
-        src = REPO / name
+    ignore = shutil.ignore_patterns("__pycache__", ".snakemake", "*.pyc", "*.egg-info")
+    for name in (*WORKFLOW_FILES, "src") if with_package else WORKFLOW_FILES:
+        src = source / name
         if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(src, dest / name, ignore=ignore)
         else:
             shutil.copy2(src, dest / name)
-    if with_package:
-        shutil.copytree(REPO / "src", dest / "src", ignore=shutil.ignore_patterns("__pycache__"))
     return dest
 
 
