@@ -49,6 +49,13 @@ def test_outputs_and_metadata(workdir):
         assert params["current"] == {"kind": "step", "amplitude": 3.0, "t_on": 0.0, "t_off": 5.0}
         assert params["qifgap_version"]
         assert data["t"][0] == pytest.approx(-4.995)
+    # figures carry what made them: package version and the resolved config entries
+    from PIL import Image
+
+    with Image.open(res / "figures" / "protocol_mpr15_step.png") as png:
+        made = json.loads(png.text["qifgap"])
+    assert made["qifgap_version"] == params["qifgap_version"]
+    assert made["params"]["run"]["J"] == 15.0 and made["rule"] == "figure_protocol"
     # every rule wrote a log
     assert (workdir / "logs" / "simulate_network" / "gap" / "g=0.log").exists()
 

@@ -7,6 +7,7 @@ Colours: network in black/grey, mean field in red, unstable/auxiliary sets dashe
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import matplotlib
@@ -58,12 +59,22 @@ def figure(*args, **kwargs):
     return plt.subplots(*args, **kwargs)
 
 
-def save(fig, *paths) -> None:
-    """Save ``fig`` to each path (format from the suffix), atomically, then close it."""
+def save(fig, *paths, provenance: dict | None = None) -> None:
+    """Save ``fig`` to each path (format from the suffix), atomically, then close it.
+
+    ``provenance`` (the parameters and package version that made the figure) is embedded as
+    JSON: the PDF's Subject, the PNG's "qifgap" text chunk.
+    """
+    text = json.dumps(provenance, sort_keys=True, default=str) if provenance else None
     for path in paths:
         path = Path(path)
         fmt = path.suffix.lstrip(".")
-        meta = {"CreationDate": None, "Creator": "qifgap"} if fmt == "pdf" else {}
+        if fmt == "pdf":
+            meta = {"CreationDate": None, "Creator": "qifgap", "Subject": text}
+        elif fmt == "png":
+            meta = {"qifgap": text} if text else {}
+        else:
+            meta = {}
         with atomic_path(path, suffix=f".tmp.{fmt}") as tmp:
             fig.savefig(tmp, format=fmt, metadata=meta)
     plt.close(fig)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import experiments
 
-__all__ = ["validate_config", "code_hash", "script_harness", "ConfigError"]
+__all__ = ["validate_config", "code_hash", "script_harness", "provenance", "ConfigError"]
 
 ConfigError = experiments.ConfigError
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -174,3 +174,17 @@ def script_harness(snakemake):
     finally:
         if stream is not sys.stderr:
             stream.close()
+
+
+def provenance(snakemake) -> dict:
+    """What made an output: package version, rule, wildcards and parameters (the resolved
+    config entries), for embedding in figures."""
+    from ._version import __version__
+
+    params = {k: v for k, v in snakemake.params.items()}
+    return {
+        "qifgap_version": __version__,
+        "rule": snakemake.rule,
+        "wildcards": dict(snakemake.wildcards),
+        "params": params,
+    }

@@ -18,6 +18,7 @@ rule figure_protocol:
     params:
         run=lambda wildcards: RUNS[wildcards.experiment],
         code=CODE["plotting"],
+        version=QIFGAP_VERSION,
     log:
         f"{LOGS}/figure_protocol/{{experiment}}.log",
     conda:
@@ -50,6 +51,7 @@ rule figure_mpr15_bifurcation:
         portrait=PORTRAIT,
         eta_range=config["bifurcation"]["eta_range"],
         code=CODE["plotting"],
+        version=QIFGAP_VERSION,
     log:
         f"{LOGS}/figure_mpr15_bifurcation.log",
     conda:
@@ -79,6 +81,7 @@ rule figure_p19_coupling:
     params:
         runs=lambda wildcards: {r: RUNS[r] for r in FIGURES["coupling"][wildcards.panel]},
         code=CODE["plotting"],
+        version=QIFGAP_VERSION,
     log:
         f"{LOGS}/figure_p19_coupling/{{panel}}.log",
     conda:
@@ -103,6 +106,7 @@ rule figure_p19_onset:
     params:
         base=lambda wildcards: RUNS[SWEEPS[FIGURES["onset"]][0]],
         code=CODE["plotting"],
+        version=QIFGAP_VERSION,
     log:
         f"{LOGS}/figure_p19_onset.log",
     conda:
@@ -130,6 +134,7 @@ rule figure_p19_hysteresis:
     params:
         runs=lambda wildcards: [RUNS[r] for r in SWEEPS[FIGURES["hysteresis"]["sweep"]]],
         code=CODE["plotting"],
+        version=QIFGAP_VERSION,
     log:
         f"{LOGS}/figure_p19_hysteresis.log",
     conda:
@@ -161,6 +166,7 @@ rule figure_mp20_asymmetry:
         runs=lambda wildcards: {r: RUNS[r] for r in asymmetry_runs()},
         network_runs=FIGURES.get("asymmetry", []),
         code=CODE["plotting"],
+        version=QIFGAP_VERSION,
     log:
         f"{LOGS}/figure_mp20_asymmetry.log",
     conda:
@@ -184,6 +190,7 @@ rule figure_finite_size:
         ),
     params:
         code=CODE["plotting"],
+        version=QIFGAP_VERSION,
     log:
         f"{LOGS}/figure_finite_size.log",
     conda:
@@ -210,6 +217,7 @@ rule figure_p19_phase_diagrams:
         g=BIF["g"],
         tables=PHASE_TABLES,
         code=CODE["plotting"],
+        version=QIFGAP_VERSION,
     log:
         f"{LOGS}/figure_p19_phase_diagrams.log",
     conda:
@@ -233,6 +241,7 @@ rule figure_p19_codim2:
         ),
     params:
         code=CODE["plotting"],
+        version=QIFGAP_VERSION,
     log:
         f"{LOGS}/figure_p19_codim2.log",
     conda:
@@ -258,6 +267,7 @@ rule figure_p19_limit_cycles:
         cycle=LC,
         delta=config["defaults"].get("delta", 1.0),
         code=CODE["plotting"],
+        version=QIFGAP_VERSION,
     log:
         f"{LOGS}/figure_p19_limit_cycles.log",
     conda:
@@ -285,6 +295,7 @@ rule figure_p19_verification:
         settings=canonical(VERIFY) if VERIFY else {},
         tables=PHASE_TABLES,
         code=CODE["plotting"],
+        version=QIFGAP_VERSION,
     log:
         f"{LOGS}/figure_p19_verification/g={{g}}.log",
     conda:

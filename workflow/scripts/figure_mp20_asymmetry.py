@@ -4,7 +4,7 @@ import pandas as pd
 
 from qifgap import plotting
 from qifgap.results import load_timeseries
-from qifgap.workflow import script_harness
+from qifgap.workflow import provenance, script_harness
 
 with script_harness(snakemake) as sm:  # noqa: F821
     table = pd.read_csv(sm.input.table, sep="\t")
@@ -22,4 +22,9 @@ with script_harness(snakemake) as sm:  # noqa: F821
             "mp20": load_timeseries(mf_files[mp20]) if mp20 else None,
             "v_reset": row.v_reset, "kappa": row.kappa,
         })  # fmt: skip
-    plotting.save(plotting.asymmetry_figure(table, columns), sm.output.pdf, sm.output.png)
+    plotting.save(
+        plotting.asymmetry_figure(table, columns),
+        sm.output.pdf,
+        sm.output.png,
+        provenance=provenance(sm),
+    )

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from qifgap import plotting
-from qifgap.workflow import script_harness
+from qifgap.workflow import provenance, script_harness
 
 with script_harness(snakemake) as sm:  # noqa: F821
     points = pd.read_csv(sm.input.points).set_index("name")
@@ -19,4 +19,4 @@ with script_harness(snakemake) as sm:  # noqa: F821
         eta_portrait=sm.params.portrait["eta_bar"],
         eta_range=sm.params.eta_range,
     )
-    plotting.save(fig, sm.output.pdf, sm.output.png)
+    plotting.save(fig, sm.output.pdf, sm.output.png, provenance=provenance(sm))

@@ -3,8 +3,8 @@
 import pandas as pd
 
 from qifgap import plotting
-from qifgap.workflow import script_harness
+from qifgap.workflow import provenance, script_harness
 
 with script_harness(snakemake) as sm:  # noqa: F821
     fig = plotting.codim2_figure(pd.read_csv(sm.input.table))
-    plotting.save(fig, sm.output.pdf, sm.output.png)
+    plotting.save(fig, sm.output.pdf, sm.output.png, provenance=provenance(sm))

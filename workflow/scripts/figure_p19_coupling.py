@@ -4,7 +4,7 @@ import pandas as pd
 
 from qifgap import plotting
 from qifgap.results import load_timeseries
-from qifgap.workflow import script_harness
+from qifgap.workflow import provenance, script_harness
 
 with script_harness(snakemake) as sm:  # noqa: F821
     columns = []
@@ -17,4 +17,6 @@ with script_harness(snakemake) as sm:  # noqa: F821
             "title": f"{name}: η̄ = {run['eta_bar']:g}, J = {run['J']:g}, g = {run['g']:g}",
             "t_min": run["compare"].get("t_min"),
         })  # fmt: skip
-    plotting.save(plotting.comparison_grid(columns), sm.output.pdf, sm.output.png)
+    plotting.save(
+        plotting.comparison_grid(columns), sm.output.pdf, sm.output.png, provenance=provenance(sm)
+    )

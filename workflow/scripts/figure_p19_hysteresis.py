@@ -5,7 +5,7 @@ import pandas as pd
 from qifgap import plotting
 from qifgap.inputs import as_current
 from qifgap.results import load_timeseries
-from qifgap.workflow import script_harness
+from qifgap.workflow import provenance, script_harness
 
 with script_harness(snakemake) as sm:  # noqa: F821
     table = pd.read_csv(sm.input.table, sep="\t")
@@ -20,4 +20,4 @@ with script_harness(snakemake) as sm:  # noqa: F821
             "hysteresis_mf": {k: row[f"{k}_mf"] for k in ("eta_on", "eta_off", "width")},
         })  # fmt: skip
     fig = plotting.hysteresis_figure(ramps, pd.read_csv(sm.input.ranges), J=sm.params.runs[0]["J"])
-    plotting.save(fig, sm.output.pdf, sm.output.png)
+    plotting.save(fig, sm.output.pdf, sm.output.png, provenance=provenance(sm))

@@ -5,7 +5,7 @@ import pandas as pd
 from qifgap import plotting
 from qifgap.analysis import hopf_coupling
 from qifgap.bifurcation import hopf_frequency
-from qifgap.workflow import script_harness
+from qifgap.workflow import provenance, script_harness
 
 with script_harness(snakemake) as sm:  # noqa: F821
     base = sm.params.base
@@ -17,4 +17,4 @@ with script_harness(snakemake) as sm:  # noqa: F821
         eta_bar=base["eta_bar"],
         J=base["J"],
     )
-    plotting.save(fig, sm.output.pdf, sm.output.png)
+    plotting.save(fig, sm.output.pdf, sm.output.png, provenance=provenance(sm))

@@ -3,10 +3,15 @@
 import pandas as pd
 
 from qifgap import plotting
-from qifgap.workflow import script_harness
+from qifgap.workflow import provenance, script_harness
 
 with script_harness(snakemake) as sm:  # noqa: F821
     files = iter(sm.input.tables)  # ordered g-major, then table (expand order)
     diagrams = {g: {name: pd.read_csv(next(files)) for name in sm.params.tables}
                 for g in sm.params.g}  # fmt: skip
-    plotting.save(plotting.phase_diagrams_figure(diagrams), sm.output.pdf, sm.output.png)
+    plotting.save(
+        plotting.phase_diagrams_figure(diagrams),
+        sm.output.pdf,
+        sm.output.png,
+        provenance=provenance(sm),
+    )

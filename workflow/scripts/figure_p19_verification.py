@@ -5,7 +5,7 @@ import json
 import pandas as pd
 
 from qifgap import plotting
-from qifgap.workflow import script_harness
+from qifgap.workflow import provenance, script_harness
 
 with script_harness(snakemake) as sm:  # noqa: F821
     tables = {name: pd.read_csv(path) for name, path in
@@ -16,4 +16,4 @@ with script_harness(snakemake) as sm:  # noqa: F821
         json.loads(open(sm.input.summary).read()),
         settings=sm.params.settings,
     )
-    plotting.save(fig, sm.output.pdf, sm.output.png)
+    plotting.save(fig, sm.output.pdf, sm.output.png, provenance=provenance(sm))

@@ -3,7 +3,7 @@
 from qifgap import plotting
 from qifgap.inputs import as_current
 from qifgap.results import load_timeseries
-from qifgap.workflow import script_harness
+from qifgap.workflow import provenance, script_harness
 
 with script_harness(snakemake) as sm:  # noqa: F821
     run = sm.params.run
@@ -14,4 +14,4 @@ with script_harness(snakemake) as sm:  # noqa: F821
         title=(f"{sm.wildcards.experiment}: η̄ = {run['eta_bar']}, Δ = {run['delta']}, "
                f"J = {run['J']}, g = {run['g']}, N = {run['network']['N']}"),
     )  # fmt: skip
-    plotting.save(fig, sm.output.pdf, sm.output.png)
+    plotting.save(fig, sm.output.pdf, sm.output.png, provenance=provenance(sm))
