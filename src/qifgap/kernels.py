@@ -232,17 +232,6 @@ def _chunk_kuramoto(x, x_cross, dt_over_tau, inv_v_peak):
     return re, im
 
 
-def kuramoto(x, *, n_ref, dt, tau, v_peak):
-    """Kuramoto order parameter Z = (1/N) Σ e^{iθ_j} of a network state (see _chunk_kuramoto)."""
-    re, im = _kuramoto_sum(x, REFRACTORY + n_ref, dt / tau, 1.0 / v_peak)
-    return complex(re, im) / x.size
-
-
-@njit(cache=True, fastmath=_FASTMATH)
-def _kuramoto_sum(x, x_cross, dt_over_tau, inv_v_peak):
-    return _chunk_kuramoto(x, x_cross, dt_over_tau, inv_v_peak)
-
-
 def set_threads(threads: int) -> int:
     """Set numba's thread count for this process; return the previous one."""
     previous = numba.get_num_threads()

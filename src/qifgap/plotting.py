@@ -84,43 +84,27 @@ def _label(ax, letter):
     ax.text(-0.12, 1.02, letter, transform=ax.transAxes, fontweight="bold", va="bottom")
 
 
-def protocol_figure(net, mf, *, current=None, title="", max_raster=200, mf_extra=None):
-    """Network against mean field over time: I(t), raster, r(t), v(t), |Z(t)|.
+def protocol_figure(net, mf, *, current=None, title="", max_raster=200):
+    """Network against mean field over time: I(t) (omitted if ``current`` is None), then the
+    raster, r(t), v(t) and |Z(t)| of :func:`_timeseries_column`.
 
-    ``net`` is a NetworkResult, ``mf`` a TimeSeries on the same grid; ``current`` a
-    :mod:`qifgap.inputs` current (panel omitted if None); ``mf_extra`` an optional
-    ``{label: TimeSeries}`` of further mean fields drawn dotted.
+    ``net`` is a NetworkResult, ``mf`` a TimeSeries on the same grid, ``current`` a
+    :mod:`qifgap.inputs` current.
     """
-    rows = ["I", "raster", "r", "v", "Z"] if current is not None else ["raster", "r", "v", "Z"]
-    heights = {"I": 0.5, "raster": 1.3, "r": 1.0, "v": 1.0, "Z": 0.7}
-    fig, axes = figure(
-        len(rows), 1, figsize=(6.8, 6.0), sharex=True,
-        gridspec_kw={"height_ratios": [heights[k] for k in rows], "hspace": 0.12},
-    )  # fmt: skip
-    ax = dict(zip(rows, axes, strict=True))
-    t = net.t
+    heights = [1.3, 1.0, 1.0, 0.7]
     if current is not None:
-        ax["I"].plot(t, current(t), color=NET)
-        ax["I"].set_ylabel("I(t)")
-    ids = np.asarray(net.raster_neurons)[:max_raster]
-    keep = np.isin(net.spike_ids, ids)
-    rank = np.searchsorted(ids, net.spike_ids[keep])
-    ax["raster"].plot(net.spike_times[keep], rank, "|", ms=1.2, mew=0.4, color=NET)
-    ax["raster"].set_ylabel("neuron")
-    ax["raster"].set_ylim(-1, max(len(ids), 1))
-    for key, ylabel in (("r", "r(t)"), ("v", "v(t)")):
-        ax[key].plot(t, getattr(net, key), color=NET, lw=0.6, label="network")
-        ax[key].plot(t, getattr(mf, key), color=MF, lw=1.0, ls="--", label="mean field")
-        for label, extra in (mf_extra or {}).items():
-            ax[key].plot(extra.t, getattr(extra, key), lw=1.0, ls=":", label=label)
-        ax[key].set_ylabel(ylabel)
-    ax["r"].legend(loc="upper right", ncol=2 + len(mf_extra or {}))
-    ax["Z"].plot(t, np.abs(net.Z), color=NET, lw=0.6)
-    ax["Z"].plot(t, np.abs(mf.Z), color=MF, lw=1.0, ls="--")
-    ax["Z"].set_ylabel("|Z(t)|")
-    ax["Z"].set_ylim(0, 1)
-    axes[-1].set_xlabel("time (τ)")
-    axes[-1].set_xlim(t[0], t[-1])
+        heights.insert(0, 0.5)
+    fig, axes = figure(
+        len(heights), 1, figsize=(6.8, 6.0), sharex=True,
+        gridspec_kw={"height_ratios": heights, "hspace": 0.12},
+    )  # fmt: skip
+    if current is not None:
+        axes[0].plot(net.t, current(net.t), color=NET)
+        axes[0].set_ylabel("I(t)")
+    _timeseries_column(axes[-4:], net, mf, max_raster=max_raster)
+    for ax, label in zip(axes[-4:], ("neuron", "r(t)", "v(t)", "|Z(t)|"), strict=True):
+        ax.set_ylabel(label)
+    axes[-3].legend(loc="upper right", ncol=2)
     if title:
         axes[0].set_title(title, loc="left")
     return fig

@@ -105,19 +105,6 @@ class TimeSeries:
         arrays["kind"] = np.array(type(self).__name__)
         write_npz(path, arrays)
 
-    def to_frame(self):
-        import pandas as pd
-
-        return pd.DataFrame(
-            {
-                "t": self.t,
-                "r": self.r,
-                "v": self.v,
-                "Z_abs": np.abs(self.Z),
-                "Z_arg": np.angle(self.Z),
-            }
-        )
-
 
 @dataclass
 class NetworkResult(TimeSeries):

@@ -55,10 +55,11 @@ def grid_points(eta, J) -> pd.DataFrame:
 
 def _state(result, window, osc_threshold):
     w = (result.t >= window[0]) & (result.t < window[1])
+    amplitude = rms_amplitude(result.v[w])
     return {
         "mean_r": float(result.r[w].mean()),
-        "amp_v": rms_amplitude(result.v[w]),
-        "oscillating": bool(rms_amplitude(result.v[w]) > osc_threshold),
+        "amp_v": amplitude,
+        "oscillating": bool(amplitude > osc_threshold),
     }
 
 
