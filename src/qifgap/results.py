@@ -22,6 +22,8 @@ __all__ = [
     "NetworkResult",
     "atomic_path",
     "write_json",
+    "write_table",
+    "provenance",
     "write_npz",
     "load_timeseries",
 ]
@@ -70,6 +72,36 @@ def write_json(path, obj) -> None:
     """Write ``obj`` as indented JSON, atomically."""
     with atomic_path(path, suffix=".json.tmp") as tmp:
         tmp.write_text(json.dumps(obj, indent=2, sort_keys=True, default=_json_default) + "\n")
+
+
+FLOAT_FORMAT = "%.10g"
+"""How every table writes its floats: 10 significant digits (round-trips well below any
+tolerance of the comparisons, and the same bytes for the same numbers)."""
+
+_SEPARATORS = {".tsv": "\t", ".csv": ","}
+
+
+def write_table(path, frame) -> None:
+    """Write a table (``pandas.DataFrame``) atomically, without its index, floats written with
+    :data:`FLOAT_FORMAT`; tab-separated for ``.tsv``, comma-separated for ``.csv``."""
+    suffix = Path(path).suffix
+    if suffix not in _SEPARATORS:
+        raise ValueError(f"path must end in .tsv or .csv, got {str(path)!r}")
+    with atomic_path(path) as tmp:
+        frame.to_csv(tmp, sep=_SEPARATORS[suffix], index=False, float_format=FLOAT_FORMAT)
+
+
+def provenance(snakemake) -> dict:
+    """What made an output of a workflow job: package version, rule, wildcards and parameters
+    (the resolved config entries), for embedding in figures."""
+    from ._version import __version__
+
+    return {
+        "qifgap_version": __version__,
+        "rule": snakemake.rule,
+        "wildcards": dict(snakemake.wildcards),
+        "params": dict(snakemake.params.items()),
+    }
 
 
 def _json_default(obj):

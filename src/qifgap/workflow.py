@@ -1,23 +1,19 @@
-"""Helpers of the Snakemake workflow: config validation, code hashes, the script harness.
+"""Helpers of the Snakemake workflow: config validation and the code hashes of its rules.
 
 Kept in the package (not in the Snakefile) so that they are tested like the rest of the code.
 """
 
 from __future__ import annotations
 
-import contextlib
+import ast
 import hashlib
-import logging
 import math
-import os
-import sys
-import traceback
 from collections.abc import Mapping
 from pathlib import Path
 
 from . import experiments
 
-__all__ = ["validate_config", "code_hash", "script_harness", "provenance", "ConfigError"]
+__all__ = ["validate_config", "module_closure", "code_hash", "NOT_HASHED", "ConfigError"]
 
 ConfigError = experiments.ConfigError
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -120,71 +116,81 @@ def _with_defaults(validator_cls):
     return jsonschema.validators.extend(validator_cls, {"properties": set_defaults})
 
 
-def code_hash(*modules: str) -> str:
-    """SHA-256 (first 16 hex digits) of the named package source files or folders.
+NOT_HASHED = {
+    "qifgap.harness": "the job's log file and numba thread count: changes no number in any output",
+}
+"""Package modules left out of the code hashes (and not followed further), with the reason."""
 
-    ``code_hash("kernels.py", "bifurcation")``: Snakemake's own code trigger does not see
-    imported modules, so each rule gets this as a parameter and reruns when it changes.
+
+def _module_file(module: str, package_dir: Path) -> Path | None:
+    """The source file of a package module (``qifgap.a.b`` → ``a/b.py`` or ``a/b/__init__.py``)."""
+    parts = module.split(".")[1:]
+    base = package_dir.joinpath(*parts)
+    for candidate in (base / "__init__.py", base.with_suffix(".py") if parts else None):
+        if candidate is not None and candidate.is_file():
+            return candidate
+    return None
+
+
+def _imported_modules(source: Path, module: str | None, package: str) -> set[str]:
+    """The ``package`` modules that the file ``source`` (module name ``module``, ``None`` for a
+    script) imports anywhere in its body, functions included. ``from X import y`` counts
+    ``X.y`` too (kept by the caller only if it is a module); importing a submodule imports
+    its parents."""
+    tree = ast.parse(source.read_bytes(), filename=str(source))
+    is_package = source.name == "__init__.py"
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                if module is None:
+                    continue
+                parts = module.split(".")
+                keep = len(parts) - node.level + (1 if is_package else 0)
+                base = ".".join(parts[:keep] + ([node.module] if node.module else []))
+            else:
+                base = node.module
+            names = [base, *(f"{base}.{alias.name}" for alias in node.names)]
+        else:
+            continue
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == package:
+                found.update(".".join(parts[: k + 1]) for k in range(len(parts)))
+    return found
+
+
+def module_closure(script, package_dir=PACKAGE_DIR) -> dict[str, Path]:
+    """Every module of the package in ``package_dir`` that ``script`` imports, directly or
+    through other package modules, at any depth (imports inside functions count): ``{module
+    name: source file}``. A package counts with its ``__init__``; :data:`NOT_HASHED` modules
+    are left out and not followed."""
+    package_dir = Path(package_dir)
+    package = package_dir.name
+    closure: dict[str, Path] = {}
+    todo = [(Path(script), None)]
+    while todo:
+        source, module = todo.pop()
+        for name in _imported_modules(source, module, package):
+            if name in closure or name in NOT_HASHED:
+                continue
+            path = _module_file(name, package_dir)
+            if path is not None:  # else a name imported from a module, not a module
+                closure[name] = path
+                todo.append((path, name))
+    return dict(sorted(closure.items()))
+
+
+def code_hash(script, package_dir=PACKAGE_DIR) -> str:
+    """SHA-256 (first 16 hex digits) of the source files of :func:`module_closure`.
+
+    Snakemake's code trigger sees only the script file itself; each rule gets this hash as a
+    parameter, so it reruns exactly when package code its script runs changes.
     """
     h = hashlib.sha256()
-    for name in modules:
-        path = PACKAGE_DIR / name
-        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
-        if not files or not all(f.is_file() for f in files):
-            raise FileNotFoundError(f"code_hash: no package source {name!r} in {PACKAGE_DIR}")
-        for f in files:
-            h.update(f.relative_to(PACKAGE_DIR).as_posix().encode())
-            h.update(f.read_bytes())
+    for name, path in module_closure(script, package_dir).items():
+        h.update(name.encode() + b"\0")
+        h.update(path.read_bytes())
     return h.hexdigest()[:16]
-
-
-@contextlib.contextmanager
-def script_harness(snakemake):
-    """Run a workflow script: log to its ``log:`` file, use exactly its ``threads``.
-
-    Standard output and error (and the ``logging`` root logger) go to the job's log. An
-    exception is written there with its traceback and reported on the terminal as one line
-    (rule, wildcards, message); the script then exits with status 1, so that Snakemake marks
-    the job failed and removes its outputs.
-    """
-    log_path = Path(snakemake.log[0]) if len(snakemake.log) else None
-    stream = open(log_path, "w") if log_path else sys.stderr  # noqa: SIM115
-    threads = int(getattr(snakemake, "threads", 1) or 1)
-    from . import kernels
-
-    kernels.set_threads(min(threads, kernels.numba.config.NUMBA_NUM_THREADS))
-    logging.basicConfig(stream=stream, level=logging.INFO, force=True)
-    try:
-        with contextlib.redirect_stdout(stream), contextlib.redirect_stderr(stream):
-            print(
-                f"rule {snakemake.rule}, wildcards {dict(snakemake.wildcards)}, threads {threads}"
-            )
-            print(f"NUMBA_CACHE_DIR={os.environ.get('NUMBA_CACHE_DIR')}")
-            yield snakemake
-    except Exception as exc:
-        stream.write(traceback.format_exc())
-        stream.flush()
-        # one clear line for the user; the traceback stays in the log
-        where = ", ".join(f"{k}={v}" for k, v in dict(snakemake.wildcards).items())
-        sys.stderr.write(
-            f"error in rule {snakemake.rule} ({where}): {type(exc).__name__}: {exc}"
-            f"{f' [log: {log_path}]' if log_path else ''}\n"
-        )
-        raise SystemExit(1) from None
-    finally:
-        if stream is not sys.stderr:
-            stream.close()
-
-
-def provenance(snakemake) -> dict:
-    """What made an output: package version, rule, wildcards and parameters (the resolved
-    config entries), for embedding in figures."""
-    from ._version import __version__
-
-    params = {k: v for k, v in snakemake.params.items()}
-    return {
-        "qifgap_version": __version__,
-        "rule": snakemake.rule,
-        "wildcards": dict(snakemake.wildcards),
-        "params": params,
-    }

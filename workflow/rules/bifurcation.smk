@@ -12,11 +12,11 @@ rule bifurcation_phase_diagram:
         regions=f"{RESULTS}/bifurcation/g={{g}}/regions.csv",
     params:
         g=lambda wildcards: float(wildcards.g),
-        delta=config["defaults"].get("delta", 1.0),
-        eta_range=config["bifurcation"]["eta_range"],
-        J_range=config["bifurcation"]["J_range"],
-        n=config["bifurcation"].get("grid", 101),
-        code=CODE["bifurcation"],
+        delta=DELTA,
+        eta_range=BIF["eta_range"],
+        J_range=BIF["J_range"],
+        n=BIF["grid"],
+        code=script_code("bifurcation_phase_diagram"),
     log:
         f"{LOGS}/bifurcation_phase_diagram/g={{g}}.log",
     benchmark:
@@ -32,9 +32,9 @@ rule bifurcation_codim2:
     output:
         table=f"{RESULTS}/bifurcation/codim2_vs_g.csv",
     params:
-        g=config["bifurcation"].get("codim2_g", [0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0]),
-        delta=config["defaults"].get("delta", 1.0),
-        code=CODE["bifurcation"],
+        g=BIF["codim2_g"],
+        delta=DELTA,
+        code=script_code("bifurcation_codim2"),
     log:
         f"{LOGS}/bifurcation_codim2.log",
     conda:
@@ -50,8 +50,8 @@ rule bifurcation_limit_cycles:
     params:
         J=lambda wildcards: float(wildcards.J),
         g=lambda wildcards: float(wildcards.g),
-        delta=config["defaults"].get("delta", 1.0),
-        code=CODE["bifurcation"],
+        delta=DELTA,
+        code=script_code("bifurcation_limit_cycles"),
     log:
         f"{LOGS}/bifurcation_limit_cycles/J={{J}}_g={{g}}.log",
     conda:
@@ -67,8 +67,8 @@ rule bifurcation_branch:
     params:
         J=lambda wildcards: float(wildcards.J),
         g=lambda wildcards: float(wildcards.g),
-        delta=config["defaults"].get("delta", 1.0),
-        code=CODE["bifurcation"],
+        delta=DELTA,
+        code=script_code("bifurcation_branch"),
     log:
         f"{LOGS}/bifurcation_branch/J={{J}}_g={{g}}.log",
     conda:
@@ -85,8 +85,8 @@ rule bifurcation_portrait:
         eta_bar=lambda wildcards: float(wildcards.eta),
         J=lambda wildcards: float(wildcards.J),
         g=lambda wildcards: float(wildcards.g),
-        delta=config["defaults"].get("delta", 1.0),
-        code=CODE["bifurcation"],
+        delta=DELTA,
+        code=script_code("bifurcation_portrait"),
     log:
         f"{LOGS}/bifurcation_portrait/eta={{eta}}_J={{J}}_g={{g}}.log",
     conda:
@@ -101,10 +101,10 @@ rule bifurcation_bistable_range:
         table=f"{RESULTS}/bifurcation/bistable_range_J={{J}}.csv",
     params:
         J=lambda wildcards: float(wildcards.J),
-        g=config["bifurcation"].get("bistable_g", [0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0]),
-        delta=config["defaults"].get("delta", 1.0),
-        eta_range=config["bifurcation"]["eta_range"],
-        code=CODE["bifurcation"],
+        g=BIF["bistable_g"],
+        delta=DELTA,
+        eta_range=BIF["eta_range"],
+        code=script_code("bifurcation_bistable_range"),
     log:
         f"{LOGS}/bifurcation_bistable_range/J={{J}}.log",
     conda:

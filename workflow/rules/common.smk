@@ -1,5 +1,7 @@
 # Shared helpers and config validation; included first.
+import functools
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -20,18 +22,16 @@ except ConfigError as exc:
 # every job inherits it, unless the user chose one)
 os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(RESULTS, ".numba-cache").resolve()))
 
-# rules rerun when the package code they depend on changes (Snakemake's code trigger only
-# sees the script files themselves)
-CODE = {
-    "network": code_hash("kernels.py", "network.py", "inputs.py", "results.py", "experiments.py",
-                         "_validate.py"),
-    "meanfield": code_hash("meanfield.py", "model.py", "inputs.py", "results.py",
-                           "experiments.py", "network.py", "_validate.py"),
-    "compare": code_hash("metrics.py", "experiments.py", "results.py"),
-    "bifurcation": code_hash("bifurcation", "model.py", "meanfield.py"),
-    "plotting": code_hash("plotting.py", "results.py"),
-    "verification": code_hash("verification.py", "metrics.py"),
-}
+SCRIPTS = Path(workflow.basedir, "workflow", "scripts")
+
+
+@functools.cache
+def script_code(script):
+    """Hash of the package modules that workflow/scripts/<script>.py imports, transitively
+    (qifgap.workflow.code_hash): a rule's ``code`` parameter, so that it reruns when package
+    code it runs changes (Snakemake's own code trigger sees only the script file)."""
+    return code_hash(SCRIPTS / f"{script}.py")
+
 
 EXPERIMENTS = [name for name in RUNS if "/" not in name]
 SWEEPS = {name: [run for run in RUNS if run.startswith(f"{name}/")] for name in config["sweeps"]}
@@ -46,14 +46,15 @@ wildcard_constraints:
     chunk=r"[0-9]+",
 
 
-FIGURES = config.get("figures", {})
+FIGURES = config["figures"]
 VERIFY = config.get("verification")
 BIF = config["bifurcation"]
+DELTA = config["defaults"]["delta"]  # the Δ of the bifurcation analysis
 FINITE_SIZE_TABLES = ("async", "oscillation", "v_peak_async", "v_peak_oscillation")
 PHASE_TABLES = ("saddle_nodes", "hopf", "homoclinic", "points", "regions")
-LC = canonical(BIF.get("limit_cycles", {"J": 0.0, "g": 1.0}))
-BRANCH = canonical(config["bifurcation"]["branch"])
-PORTRAIT = canonical(config["bifurcation"]["portrait"])
+LC = canonical(BIF["limit_cycles"])
+BRANCH = canonical(BIF["branch"])
+PORTRAIT = canonical(BIF["portrait"])
 
 
 def run_params(wildcards):
@@ -80,28 +81,13 @@ def network_resources(wildcards, threads):
 
 
 def all_targets():
-    targets = [
+    """Every table and figure of the config (figures: see FIGURE_REGISTRY in figures.smk)."""
+    return [
         f"{RESULTS}/compare/summary.tsv",
         *expand(f"{RESULTS}/compare/sweeps/{{sweep}}.tsv", sweep=list(SWEEPS)),
-        *expand(f"{RESULTS}/figures/protocol_{{experiment}}.pdf",
-                experiment=config.get("figures", {}).get("protocols", [])),
-        f"{RESULTS}/figures/mpr15_bifurcation.pdf",
+        *(f"{RESULTS}/figures/{stem}.pdf" for fig in FIGURE_REGISTRY.values()
+          for stem in fig["targets"]()),
     ]
-    targets += [
-        f"{RESULTS}/figures/p19_phase_diagrams.pdf",
-        f"{RESULTS}/figures/p19_codim2.pdf",
-        f"{RESULTS}/figures/p19_limit_cycles.pdf",
-    ]
-    if config.get("verification"):
-        targets.append(f"{RESULTS}/figures/p19_verification_g={fmt(config['verification']['g'])}.pdf")
-    figures = config.get("figures", {})
-    targets += expand(f"{RESULTS}/figures/p19_coupling_{{panel}}.pdf",
-                      panel=list(figures.get("coupling", {})))
-    for key, name in (("onset", "p19_onset"), ("hysteresis", "p19_hysteresis"),
-                      ("asymmetry", "mp20_asymmetry"), ("finite_size", "finite_size")):
-        if key in figures:
-            targets.append(f"{RESULTS}/figures/{name}.pdf")
-    return targets
 
 
 def verification_chunks():

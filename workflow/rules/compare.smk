@@ -10,7 +10,7 @@ rule compare_run:
         table=f"{RESULTS}/compare/runs/{{run}}.tsv",
     params:
         run=run_params,
-        code=CODE["compare"],
+        code=script_code("compare_run"),
     resources:
         mem_mb=500,
         runtime=5,
@@ -35,7 +35,7 @@ rule compare_summary:
             category="Summary",
         ),
     params:
-        code=CODE["compare"],
+        code=script_code("concat_tables"),
     log:
         f"{LOGS}/compare_summary.log",
     conda:
@@ -52,7 +52,7 @@ rule compare_sweep:
     output:
         table=f"{RESULTS}/compare/sweeps/{{sweep}}.tsv",
     params:
-        code=CODE["compare"],
+        code=script_code("concat_tables"),
     log:
         f"{LOGS}/compare_sweep/{{sweep}}.log",
     conda:
@@ -71,7 +71,7 @@ rule compare_hysteresis:
     params:
         runs=lambda wildcards: [RUNS[r] for r in SWEEPS[FIGURES["hysteresis"]["sweep"]]],
         threshold=FIGURES.get("hysteresis", {}).get("threshold"),
-        code=CODE["compare"],
+        code=script_code("compare_hysteresis"),
     log:
         f"{LOGS}/compare_hysteresis.log",
     conda:
@@ -90,7 +90,7 @@ rule compare_asymmetry:
     output:
         table=f"{RESULTS}/compare/asymmetry.tsv",
     params:
-        code=CODE["compare"],
+        code=script_code("compare_asymmetry"),
     log:
         f"{LOGS}/compare_asymmetry.log",
     conda:
@@ -110,7 +110,7 @@ rule compare_finite_size:
         **{key: f"{RESULTS}/compare/finite_size_{key}.tsv" for key in FINITE_SIZE_TABLES},
         fits=f"{RESULTS}/compare/finite_size_fits.tsv",
     params:
-        code=CODE["compare"],
+        code=script_code("compare_finite_size"),
     log:
         f"{LOGS}/compare_finite_size.log",
     conda:
@@ -132,7 +132,7 @@ rule compare_verification:
         summary=f"{RESULTS}/verification/g={{g}}/summary.json",
     params:
         settings=canonical(VERIFY) if VERIFY else {},
-        code=CODE["verification"] + CODE["bifurcation"],
+        code=script_code("compare_verification"),
     log:
         f"{LOGS}/compare_verification/g={{g}}.log",
     conda:

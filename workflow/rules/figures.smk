@@ -1,304 +1,215 @@
-# Stage 5: figures (PDF and PNG) flagged for the report.
+# Stage 5: figures (PDF and PNG) flagged for the report, one rule per entry of FIGURE_REGISTRY.
+#
+# An entry "<name>" makes rule figure_<name>, which runs workflow/scripts/figure_<name>.py and
+# shows its PNG in the report with the caption workflow/report/figure_<name>.rst. Fields:
+#   file         the file name without suffix under results/figures/ (may hold wildcards)
+#   label        the report's "figure" label (wildcards of `file` are added as labels)
+#   category     the report's (category, subcategory)
+#   input        named inputs; params: named parameters (the code hash and the package
+#                version are added to every figure)
+#   targets      a function: the file names (wildcards filled in) that the config asks for
 
-# Network against mean field over time for one experiment: raster, r, v, |Z|.
-rule figure_protocol:
-    input:
-        network=rules.simulate_network.output.network.replace("{run}", "{experiment}"),
-        meanfield=rules.integrate_meanfield.output.meanfield.replace("{run}", "{experiment}"),
-        metrics=rules.compare_run.output.table.replace("{run}", "{experiment}"),
-    output:
-        pdf=f"{RESULTS}/figures/protocol_{{experiment}}.pdf",
-        png=report(
-            f"{RESULTS}/figures/protocol_{{experiment}}.png",
-            caption="../report/figure_protocol.rst",
-            category="MPR15",
-            subcategory="Network against mean field",
-            labels={"figure": "protocol", "experiment": "{experiment}"},
+
+def configured(key, stem):
+    """Targets of a figure made once if the config's figures section has ``key``."""
+    return lambda: [stem] if key in FIGURES else []
+
+
+FIGURE_REGISTRY = {
+    # Network against mean field over time for one experiment: raster, r, v, |Z|.
+    "protocol": dict(
+        file="protocol_{experiment}",
+        label="protocol",
+        category=("MPR15", "Network against mean field"),
+        input=dict(
+            network=rules.simulate_network.output.network.replace("{run}", "{experiment}"),
+            meanfield=rules.integrate_meanfield.output.meanfield.replace("{run}", "{experiment}"),
+            metrics=rules.compare_run.output.table.replace("{run}", "{experiment}"),
         ),
-    params:
-        run=lambda wildcards: RUNS[wildcards.experiment],
-        code=CODE["plotting"],
-        version=QIFGAP_VERSION,
-    log:
-        f"{LOGS}/figure_protocol/{{experiment}}.log",
-    conda:
-        "../../envs/qifgap.yaml"
-    script:
-        "../scripts/figure_protocol.py"
-
-
-# MPR15: phase diagram with the bistable wedge, r* and v* against eta_bar, phase portrait.
-rule figure_mpr15_bifurcation:
-    input:
-        saddle_nodes=f"{RESULTS}/bifurcation/g=0/saddle_nodes.csv",
-        points=f"{RESULTS}/bifurcation/g=0/points.csv",
-        branch=f"{RESULTS}/bifurcation/branch_J={fmt(BRANCH['J'])}_g={fmt(BRANCH['g'])}.csv",
-        portrait=(
-            f"{RESULTS}/bifurcation/portrait_eta={fmt(PORTRAIT['eta_bar'])}"
-            f"_J={fmt(PORTRAIT['J'])}_g={fmt(PORTRAIT['g'])}.npz"
+        params=dict(run=lambda wildcards: RUNS[wildcards.experiment]),
+        targets=lambda: [f"protocol_{e}" for e in FIGURES.get("protocols", [])],
+    ),
+    # MPR15: phase diagram with the bistable wedge, r* and v* against eta_bar, phase portrait.
+    "mpr15_bifurcation": dict(
+        file="mpr15_bifurcation",
+        label="mpr15_bifurcation",
+        category=("MPR15", "Bifurcations"),
+        input=dict(
+            saddle_nodes=f"{RESULTS}/bifurcation/g=0/saddle_nodes.csv",
+            points=f"{RESULTS}/bifurcation/g=0/points.csv",
+            branch=f"{RESULTS}/bifurcation/branch_J={fmt(BRANCH['J'])}_g={fmt(BRANCH['g'])}.csv",
+            portrait=(
+                f"{RESULTS}/bifurcation/portrait_eta={fmt(PORTRAIT['eta_bar'])}"
+                f"_J={fmt(PORTRAIT['J'])}_g={fmt(PORTRAIT['g'])}.npz"
+            ),
         ),
-    output:
-        pdf=f"{RESULTS}/figures/mpr15_bifurcation.pdf",
-        png=report(
-            f"{RESULTS}/figures/mpr15_bifurcation.png",
-            caption="../report/figure_mpr15_bifurcation.rst",
-            category="MPR15",
-            subcategory="Bifurcations",
-            labels={"figure": "mpr15_bifurcation"},
+        params=dict(branch=BRANCH, portrait=PORTRAIT, eta_range=BIF["eta_range"]),
+        targets=lambda: ["mpr15_bifurcation"],
+    ),
+    # P19: network against mean field, one column per run of a coupling panel (figures 1, 4).
+    "p19_coupling": dict(
+        file="p19_coupling_{panel}",
+        label="coupling",
+        category=("P19", "Network against mean field"),
+        input=dict(
+            networks=lambda wildcards: expand(
+                rules.simulate_network.output.network, run=FIGURES["coupling"][wildcards.panel]
+            ),
+            meanfields=lambda wildcards: expand(
+                rules.integrate_meanfield.output.meanfield,
+                run=FIGURES["coupling"][wildcards.panel],
+            ),
+            tables=lambda wildcards: expand(
+                rules.compare_run.output.table, run=FIGURES["coupling"][wildcards.panel]
+            ),
         ),
-    params:
-        branch=BRANCH,
-        portrait=PORTRAIT,
-        eta_range=config["bifurcation"]["eta_range"],
-        code=CODE["plotting"],
-        version=QIFGAP_VERSION,
-    log:
-        f"{LOGS}/figure_mpr15_bifurcation.log",
-    conda:
-        "../../envs/qifgap.yaml"
-    script:
-        "../scripts/figure_mpr15_bifurcation.py"
-
-
-# P19: network against mean field, one column per run of a coupling panel (figures 1 and 4).
-rule figure_p19_coupling:
-    input:
-        networks=lambda wildcards: expand(f"{RESULTS}/network/{{run}}.npz",
-                                          run=FIGURES["coupling"][wildcards.panel]),
-        meanfields=lambda wildcards: expand(f"{RESULTS}/meanfield/{{run}}.npz",
-                                            run=FIGURES["coupling"][wildcards.panel]),
-        tables=lambda wildcards: expand(f"{RESULTS}/compare/runs/{{run}}.tsv",
-                                        run=FIGURES["coupling"][wildcards.panel]),
-    output:
-        pdf=f"{RESULTS}/figures/p19_coupling_{{panel}}.pdf",
-        png=report(
-            f"{RESULTS}/figures/p19_coupling_{{panel}}.png",
-            caption="../report/figure_p19_coupling.rst",
-            category="P19",
-            subcategory="Network against mean field",
-            labels={"figure": "coupling", "panel": "{panel}"},
+        params=dict(
+            runs=lambda wildcards: {r: RUNS[r] for r in FIGURES["coupling"][wildcards.panel]}
         ),
-    params:
-        runs=lambda wildcards: {r: RUNS[r] for r in FIGURES["coupling"][wildcards.panel]},
-        code=CODE["plotting"],
-        version=QIFGAP_VERSION,
-    log:
-        f"{LOGS}/figure_p19_coupling/{{panel}}.log",
-    conda:
-        "../../envs/qifgap.yaml"
-    script:
-        "../scripts/figure_p19_coupling.py"
-
-
-# P19: electrical coupling switches synchrony on (amplitude and frequency against g).
-rule figure_p19_onset:
-    input:
-        table=lambda wildcards: f"{RESULTS}/compare/sweeps/{FIGURES['onset']}.tsv",
-    output:
-        pdf=f"{RESULTS}/figures/p19_onset.pdf",
-        png=report(
-            f"{RESULTS}/figures/p19_onset.png",
-            caption="../report/figure_p19_onset.rst",
-            category="P19",
-            subcategory="Synchrony",
-            labels={"figure": "onset"},
+        targets=lambda: [f"p19_coupling_{panel}" for panel in FIGURES.get("coupling", {})],
+    ),
+    # P19: electrical coupling switches synchrony on (amplitude and frequency against g).
+    "p19_onset": dict(
+        file="p19_onset",
+        label="onset",
+        category=("P19", "Synchrony"),
+        input=dict(
+            table=lambda wildcards: rules.compare_sweep.output.table.format(
+                sweep=FIGURES["onset"]
+            ),
         ),
-    params:
-        base=lambda wildcards: RUNS[SWEEPS[FIGURES["onset"]][0]],
-        code=CODE["plotting"],
-        version=QIFGAP_VERSION,
-    log:
-        f"{LOGS}/figure_p19_onset.log",
-    conda:
-        "../../envs/qifgap.yaml"
-    script:
-        "../scripts/figure_p19_onset.py"
-
-
-# P19: persistent states under slow ramps for several g, against the mean-field range.
-rule figure_p19_hysteresis:
-    input:
-        table=rules.compare_hysteresis.output.table,
-        ranges=lambda wildcards: f"{RESULTS}/bifurcation/bistable_range_J={fmt(hysteresis_J())}.csv",
-        networks=lambda wildcards: sweep_files("network", FIGURES["hysteresis"]["sweep"]),
-        meanfields=lambda wildcards: sweep_files("meanfield", FIGURES["hysteresis"]["sweep"]),
-    output:
-        pdf=f"{RESULTS}/figures/p19_hysteresis.pdf",
-        png=report(
-            f"{RESULTS}/figures/p19_hysteresis.png",
-            caption="../report/figure_p19_hysteresis.rst",
-            category="P19",
-            subcategory="Persistent states",
-            labels={"figure": "hysteresis"},
+        params=dict(base=lambda wildcards: RUNS[SWEEPS[FIGURES["onset"]][0]]),
+        targets=configured("onset", "p19_onset"),
+    ),
+    # P19: persistent states under slow ramps for several g, against the mean-field range.
+    "p19_hysteresis": dict(
+        file="p19_hysteresis",
+        label="hysteresis",
+        category=("P19", "Persistent states"),
+        input=dict(
+            table=rules.compare_hysteresis.output.table,
+            ranges=lambda wildcards: rules.bifurcation_bistable_range.output.table.format(
+                J=fmt(hysteresis_J())
+            ),
+            networks=lambda wildcards: sweep_files("network", FIGURES["hysteresis"]["sweep"]),
+            meanfields=lambda wildcards: sweep_files("meanfield", FIGURES["hysteresis"]["sweep"]),
         ),
-    params:
-        runs=lambda wildcards: [RUNS[r] for r in SWEEPS[FIGURES["hysteresis"]["sweep"]]],
-        code=CODE["plotting"],
-        version=QIFGAP_VERSION,
-    log:
-        f"{LOGS}/figure_p19_hysteresis.log",
-    conda:
-        "../../envs/qifgap.yaml"
-    script:
-        "../scripts/figure_p19_hysteresis.py"
-
-
-# MP20: asymmetric spikes against the P19 and the corrected mean field.
-rule figure_mp20_asymmetry:
-    input:
-        table=rules.compare_asymmetry.output.table,
-        networks=lambda wildcards: expand(f"{RESULTS}/network/{{run}}.npz",
-                                          run=FIGURES["asymmetry"]),
-        meanfields=lambda wildcards: expand(
-            f"{RESULTS}/meanfield/{{run}}.npz",
-            run=asymmetry_runs(),
+        params=dict(
+            runs=lambda wildcards: [RUNS[r] for r in SWEEPS[FIGURES["hysteresis"]["sweep"]]]
         ),
-    output:
-        pdf=f"{RESULTS}/figures/mp20_asymmetry.pdf",
-        png=report(
-            f"{RESULTS}/figures/mp20_asymmetry.png",
-            caption="../report/figure_mp20_asymmetry.rst",
-            category="MP20",
-            subcategory="Spike asymmetry",
-            labels={"figure": "asymmetry"},
+        targets=configured("hysteresis", "p19_hysteresis"),
+    ),
+    # MP20: asymmetric spikes against the P19 and the corrected mean field.
+    "mp20_asymmetry": dict(
+        file="mp20_asymmetry",
+        label="asymmetry",
+        category=("MP20", "Spike asymmetry"),
+        input=dict(
+            table=rules.compare_asymmetry.output.table,
+            networks=lambda wildcards: expand(
+                rules.simulate_network.output.network, run=FIGURES["asymmetry"]
+            ),
+            meanfields=lambda wildcards: expand(
+                rules.integrate_meanfield.output.meanfield, run=asymmetry_runs()
+            ),
         ),
-    params:
-        runs=lambda wildcards: {r: RUNS[r] for r in asymmetry_runs()},
-        network_runs=FIGURES.get("asymmetry", []),
-        code=CODE["plotting"],
-        version=QIFGAP_VERSION,
-    log:
-        f"{LOGS}/figure_mp20_asymmetry.log",
-    conda:
-        "../../envs/qifgap.yaml"
-    script:
-        "../scripts/figure_mp20_asymmetry.py"
-
-
-# Finite-size scaling of the network-mean-field error, and the finite-threshold bias.
-rule figure_finite_size:
-    input:
-        **rules.compare_finite_size.output,
-    output:
-        pdf=f"{RESULTS}/figures/finite_size.pdf",
-        png=report(
-            f"{RESULTS}/figures/finite_size.png",
-            caption="../report/figure_finite_size.rst",
-            category="P19",
-            subcategory="Finite-size scaling",
-            labels={"figure": "finite_size"},
+        params=dict(
+            runs=lambda wildcards: {r: RUNS[r] for r in asymmetry_runs()},
+            network_runs=FIGURES.get("asymmetry", []),
         ),
-    params:
-        code=CODE["plotting"],
-        version=QIFGAP_VERSION,
-    log:
-        f"{LOGS}/figure_finite_size.log",
-    conda:
-        "../../envs/qifgap.yaml"
-    script:
-        "../scripts/figure_finite_size.py"
-
-
-# P19: (eta_bar, J) phase diagrams for every configured g, with regions shaded.
-rule figure_p19_phase_diagrams:
-    input:
-        tables=expand(f"{RESULTS}/bifurcation/g={{g}}/{{table}}.csv",
-                      g=[fmt(g) for g in BIF["g"]], table=PHASE_TABLES),
-    output:
-        pdf=f"{RESULTS}/figures/p19_phase_diagrams.pdf",
-        png=report(
-            f"{RESULTS}/figures/p19_phase_diagrams.png",
-            caption="../report/figure_p19_phase_diagrams.rst",
-            category="P19",
-            subcategory="Bifurcations",
-            labels={"figure": "phase_diagrams"},
+        targets=configured("asymmetry", "mp20_asymmetry"),
+    ),
+    # Finite-size scaling of the network-mean-field error, and the finite-threshold bias.
+    "finite_size": dict(
+        file="finite_size",
+        label="finite_size",
+        category=("P19", "Finite-size scaling"),
+        input=dict(rules.compare_finite_size.output.items()),
+        targets=configured("finite_size", "finite_size"),
+    ),
+    # P19: (eta_bar, J) phase diagrams for every configured g, with regions shaded.
+    "p19_phase_diagrams": dict(
+        file="p19_phase_diagrams",
+        label="phase_diagrams",
+        category=("P19", "Bifurcations"),
+        input=dict(
+            tables=expand(
+                f"{RESULTS}/bifurcation/g={{g}}/{{table}}.csv",
+                g=[fmt(g) for g in BIF["g"]],
+                table=PHASE_TABLES,
+            ),
         ),
-    params:
-        g=BIF["g"],
-        tables=PHASE_TABLES,
-        code=CODE["plotting"],
-        version=QIFGAP_VERSION,
-    log:
-        f"{LOGS}/figure_p19_phase_diagrams.log",
-    conda:
-        "../../envs/qifgap.yaml"
-    script:
-        "../scripts/figure_p19_phase_diagrams.py"
-
-
-# P19: the codimension-2 points against g.
-rule figure_p19_codim2:
-    input:
-        table=rules.bifurcation_codim2.output.table,
-    output:
-        pdf=f"{RESULTS}/figures/p19_codim2.pdf",
-        png=report(
-            f"{RESULTS}/figures/p19_codim2.png",
-            caption="../report/figure_p19_codim2.rst",
-            category="P19",
-            subcategory="Bifurcations",
-            labels={"figure": "codim2"},
+        params=dict(g=BIF["g"], tables=PHASE_TABLES),
+        targets=lambda: ["p19_phase_diagrams"],
+    ),
+    # P19: the codimension-2 points against g.
+    "p19_codim2": dict(
+        file="p19_codim2",
+        label="codim2",
+        category=("P19", "Bifurcations"),
+        input=dict(table=rules.bifurcation_codim2.output.table),
+        targets=lambda: ["p19_codim2"],
+    ),
+    # P19: period and amplitude of the limit-cycle branch born at the Hopf point.
+    "p19_limit_cycles": dict(
+        file="p19_limit_cycles",
+        label="limit_cycles",
+        category=("P19", "Bifurcations"),
+        input=dict(
+            table=rules.bifurcation_limit_cycles.output.table.format(
+                J=fmt(LC["J"]), g=fmt(LC["g"])
+            ),
         ),
-    params:
-        code=CODE["plotting"],
-        version=QIFGAP_VERSION,
-    log:
-        f"{LOGS}/figure_p19_codim2.log",
-    conda:
-        "../../envs/qifgap.yaml"
-    script:
-        "../scripts/figure_p19_codim2.py"
-
-
-# P19: period and amplitude of the limit-cycle branch born at the Hopf point.
-rule figure_p19_limit_cycles:
-    input:
-        table=f"{RESULTS}/bifurcation/limit_cycles_J={fmt(LC['J'])}_g={fmt(LC['g'])}.csv",
-    output:
-        pdf=f"{RESULTS}/figures/p19_limit_cycles.pdf",
-        png=report(
-            f"{RESULTS}/figures/p19_limit_cycles.png",
-            caption="../report/figure_p19_limit_cycles.rst",
-            category="P19",
-            subcategory="Bifurcations",
-            labels={"figure": "limit_cycles"},
+        params=dict(cycle=LC, delta=DELTA),
+        targets=lambda: ["p19_limit_cycles"],
+    ),
+    # P19: spiking verification drawn on the mean-field phase diagram of the same g.
+    "p19_verification": dict(
+        file="p19_verification_g={g}",
+        label="verification",
+        category=("P19", "Spiking verification"),
+        input=dict(
+            classes=rules.compare_verification.output.table,
+            summary=rules.compare_verification.output.summary,
+            tables=expand(
+                f"{RESULTS}/bifurcation/g={{{{g}}}}/{{table}}.csv", table=PHASE_TABLES
+            ),
         ),
-    params:
-        cycle=LC,
-        delta=config["defaults"].get("delta", 1.0),
-        code=CODE["plotting"],
-        version=QIFGAP_VERSION,
-    log:
-        f"{LOGS}/figure_p19_limit_cycles.log",
-    conda:
-        "../../envs/qifgap.yaml"
-    script:
-        "../scripts/figure_p19_limit_cycles.py"
+        params=dict(settings=canonical(VERIFY) if VERIFY else {}, tables=PHASE_TABLES),
+        targets=lambda: [f"p19_verification_g={fmt(VERIFY['g'])}"] if VERIFY else [],
+    ),
+}
 
 
-# P19: spiking verification drawn on the mean-field phase diagram of the same g.
-rule figure_p19_verification:
-    input:
-        classes=f"{RESULTS}/verification/g={{g}}/classes.tsv",
-        summary=f"{RESULTS}/verification/g={{g}}/summary.json",
-        tables=expand(f"{RESULTS}/bifurcation/g={{{{g}}}}/{{table}}.csv", table=PHASE_TABLES),
-    output:
-        pdf=f"{RESULTS}/figures/p19_verification_g={{g}}.pdf",
-        png=report(
-            f"{RESULTS}/figures/p19_verification_g={{g}}.png",
-            caption="../report/figure_p19_verification.rst",
-            category="P19",
-            subcategory="Spiking verification",
-            labels={"figure": "verification", "g": "{g}"},
-        ),
-    params:
-        settings=canonical(VERIFY) if VERIFY else {},
-        tables=PHASE_TABLES,
-        code=CODE["plotting"],
-        version=QIFGAP_VERSION,
-    log:
-        f"{LOGS}/figure_p19_verification/g={{g}}.log",
-    conda:
-        "../../envs/qifgap.yaml"
-    script:
-        "../scripts/figure_p19_verification.py"
+def figure_labels(label, file):
+    """The report labels of a figure: its name, and each wildcard of its file name."""
+    wildcards = re.findall(r"{(\w+)}", file)
+    return {"figure": label, **{w: f"{{{w}}}" for w in wildcards}}
+
+
+for name, fig in FIGURE_REGISTRY.items():
+
+    rule:
+        name:
+            f"figure_{name}"
+        input:
+            **fig["input"],
+        output:
+            pdf=f"{RESULTS}/figures/{fig['file']}.pdf",
+            png=report(
+                f"{RESULTS}/figures/{fig['file']}.png",
+                caption=f"../report/figure_{name}.rst",
+                category=fig["category"][0],
+                subcategory=fig["category"][1],
+                labels=figure_labels(fig["label"], fig["file"]),
+            ),
+        params:
+            **fig.get("params", {}),
+            code=script_code(f"figure_{name}"),
+            version=QIFGAP_VERSION,
+        log:
+            f"{LOGS}/figure_{name}/{fig['file']}.log",
+        conda:
+            "../../envs/qifgap.yaml"
+        script:
+            f"../scripts/figure_{name}.py"

@@ -7,7 +7,7 @@ rule integrate_meanfield:
         meanfield=f"{RESULTS}/meanfield/{{run}}.npz",
     params:
         run=run_params,
-        code=CODE["meanfield"],
+        code=script_code("integrate_meanfield"),
     resources:
         mem_mb=500,
         runtime=10,

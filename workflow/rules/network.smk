@@ -4,7 +4,7 @@
 # Compiles the numba kernels once into the workflow's cache before parallel jobs start.
 rule numba_warm_up:
     output:
-        flag=f"{RESULTS}/.numba-cache/warm-up.{CODE['network']}.done",
+        flag=f"{RESULTS}/.numba-cache/warm-up.{script_code('numba_warm_up')}.done",
     log:
         f"{LOGS}/numba_warm_up.log",
     conda:
@@ -21,7 +21,7 @@ rule simulate_network:
         network=f"{RESULTS}/network/{{run}}.npz",
     params:
         run=run_params,
-        code=CODE["network"],
+        code=script_code("simulate_network"),
     threads: network_threads
     resources:
         mem_mb=lambda wildcards, threads: network_resources(wildcards, threads)["mem_mb"],
@@ -46,7 +46,7 @@ rule simulate_verification:
     params:
         points=lambda wildcards: verification_chunks()[int(wildcards.chunk)].to_dict("list"),
         settings=canonical(VERIFY) if VERIFY else {},
-        code=CODE["network"] + CODE["verification"],
+        code=script_code("simulate_verification"),
     threads: 1
     resources:
         mem_mb=600,

@@ -1,8 +1,8 @@
 """(eta_bar, J) phase diagram of one g: every curve, codimension-2 point and region label."""
 
 from qifgap.bifurcation import phase_diagram
-from qifgap.results import atomic_path
-from qifgap.workflow import script_harness
+from qifgap.harness import script_harness
+from qifgap.results import write_table
 
 with script_harness(snakemake) as sm:  # noqa: F821
     p = sm.params
@@ -10,5 +10,4 @@ with script_harness(snakemake) as sm:  # noqa: F821
     for warning in diagram.warnings:
         print("warning:", warning)
     for name, table in diagram.tables().items():
-        with atomic_path(sm.output[name]) as tmp:
-            table.to_csv(tmp, index=False, float_format="%.12g")
+        write_table(sm.output[name], table)

@@ -1,8 +1,8 @@
 """Phase-portrait arrays (vector field, nullclines, fixed points, orbits) at one (eta_bar, J, g)."""
 
 from qifgap.bifurcation.portrait import phase_portrait
+from qifgap.harness import script_harness
 from qifgap.results import write_npz
-from qifgap.workflow import script_harness
 
 with script_harness(snakemake) as sm:  # noqa: F821
     p = sm.params

@@ -3,10 +3,9 @@
 import pandas as pd
 
 from qifgap.analysis import asymmetry_table
-from qifgap.results import atomic_path
-from qifgap.workflow import script_harness
+from qifgap.harness import script_harness
+from qifgap.results import write_table
 
 with script_harness(snakemake) as sm:  # noqa: F821
     rows = pd.concat([pd.read_csv(p, sep="\t") for p in sm.input.tables], ignore_index=True)
-    with atomic_path(sm.output.table) as tmp:
-        asymmetry_table(rows).to_csv(tmp, sep="\t", index=False, float_format="%.10g")
+    write_table(sm.output.table, asymmetry_table(rows))

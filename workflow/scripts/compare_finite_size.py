@@ -3,8 +3,8 @@
 import pandas as pd
 
 from qifgap.analysis import finite_size_tables
-from qifgap.results import atomic_path
-from qifgap.workflow import script_harness
+from qifgap.harness import script_harness
+from qifgap.results import write_table
 
 with script_harness(snakemake) as sm:  # noqa: F821
     sweeps = {key: pd.read_csv(path, sep="\t") for key, path in sm.input.items()}
@@ -13,5 +13,4 @@ with script_harness(snakemake) as sm:  # noqa: F821
         v_peak_async=sweeps["v_peak_async"], v_peak_oscillation=sweeps["v_peak_oscillation"],
     )  # fmt: skip
     for key, table in [*tables.items(), ("fits", fits)]:
-        with atomic_path(sm.output[key]) as tmp:
-            table.to_csv(tmp, sep="\t", index=False, float_format="%.10g")
+        write_table(sm.output[key], table)

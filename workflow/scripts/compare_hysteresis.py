@@ -3,9 +3,9 @@
 import pandas as pd
 
 from qifgap import analysis
+from qifgap.harness import script_harness
 from qifgap.inputs import as_current
-from qifgap.results import atomic_path, load_timeseries
-from qifgap.workflow import script_harness
+from qifgap.results import load_timeseries, write_table
 
 with script_harness(snakemake) as sm:  # noqa: F821
     rows = []
@@ -18,5 +18,4 @@ with script_harness(snakemake) as sm:  # noqa: F821
             h = analysis.hysteresis(ts.t, ts.r, drive, threshold=sm.params.threshold)
             row.update({f"{k}_{key}": v for k, v in h.items()})
         rows.append(row)
-    with atomic_path(sm.output.table) as tmp:
-        pd.DataFrame(rows).to_csv(tmp, sep="\t", index=False, float_format="%.10g")
+    write_table(sm.output.table, pd.DataFrame(rows))

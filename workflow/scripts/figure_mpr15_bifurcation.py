@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 
 from qifgap import plotting
-from qifgap.workflow import provenance, script_harness
+from qifgap.harness import script_harness
+from qifgap.results import provenance
 
 with script_harness(snakemake) as sm:  # noqa: F821
     points = pd.read_csv(sm.input.points).set_index("name")

@@ -3,8 +3,8 @@
 import pandas as pd
 
 from qifgap import plotting
-from qifgap.results import load_timeseries
-from qifgap.workflow import provenance, script_harness
+from qifgap.harness import script_harness
+from qifgap.results import load_timeseries, provenance
 
 with script_harness(snakemake) as sm:  # noqa: F821
     columns = []

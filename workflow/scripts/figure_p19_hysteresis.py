@@ -3,9 +3,9 @@
 import pandas as pd
 
 from qifgap import plotting
+from qifgap.harness import script_harness
 from qifgap.inputs import as_current
-from qifgap.results import load_timeseries
-from qifgap.workflow import provenance, script_harness
+from qifgap.results import load_timeseries, provenance
 
 with script_harness(snakemake) as sm:  # noqa: F821
     table = pd.read_csv(sm.input.table, sep="\t")

@@ -4,7 +4,8 @@ import pandas as pd
 
 from qifgap import plotting
 from qifgap.bifurcation import hopf_eta
-from qifgap.workflow import provenance, script_harness
+from qifgap.harness import script_harness
+from qifgap.results import provenance
 
 with script_harness(snakemake) as sm:  # noqa: F821
     J, g = sm.params.cycle["J"], sm.params.cycle["g"]

@@ -5,7 +5,8 @@ import pandas as pd
 from qifgap import plotting
 from qifgap.analysis import hopf_coupling
 from qifgap.bifurcation import hopf_frequency
-from qifgap.workflow import provenance, script_harness
+from qifgap.harness import script_harness
+from qifgap.results import provenance
 
 with script_harness(snakemake) as sm:  # noqa: F821
     base = sm.params.base

@@ -3,7 +3,8 @@
 import pandas as pd
 
 from qifgap import plotting
-from qifgap.workflow import provenance, script_harness
+from qifgap.harness import script_harness
+from qifgap.results import provenance
 
 with script_harness(snakemake) as sm:  # noqa: F821
     files = iter(sm.input.tables)  # ordered g-major, then table (expand order)

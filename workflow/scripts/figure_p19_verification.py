@@ -5,7 +5,8 @@ import json
 import pandas as pd
 
 from qifgap import plotting
-from qifgap.workflow import provenance, script_harness
+from qifgap.harness import script_harness
+from qifgap.results import provenance
 
 with script_harness(snakemake) as sm:  # noqa: F821
     tables = {name: pd.read_csv(path) for name, path in

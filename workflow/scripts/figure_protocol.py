@@ -1,9 +1,9 @@
 """Figure: network against mean field over time for one experiment."""
 
 from qifgap import plotting
+from qifgap.harness import script_harness
 from qifgap.inputs import as_current
-from qifgap.results import load_timeseries
-from qifgap.workflow import provenance, script_harness
+from qifgap.results import load_timeseries, provenance
 
 with script_harness(snakemake) as sm:  # noqa: F821
     run = sm.params.run

@@ -1,8 +1,8 @@
 """Compile the numba kernels into the workflow's cache (NUMBA_CACHE_DIR) once."""
 
 from qifgap import kernels
+from qifgap.harness import script_harness
 from qifgap.results import atomic_path
-from qifgap.workflow import script_harness
 
 with script_harness(snakemake) as sm:  # noqa: F821
     kernels.warm_up()

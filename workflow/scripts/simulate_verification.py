@@ -2,9 +2,9 @@
 
 import pandas as pd
 
-from qifgap.results import atomic_path
+from qifgap.harness import script_harness
+from qifgap.results import write_table
 from qifgap.verification import verify_points
-from qifgap.workflow import script_harness
 
 with script_harness(snakemake) as sm:  # noqa: F821
     s = sm.params.settings
@@ -12,5 +12,4 @@ with script_harness(snakemake) as sm:  # noqa: F821
         pd.DataFrame(sm.params.points), g=s["g"], N=s["N"], hold=s["hold"], dt=s["dt"],
         threads=sm.threads, osc_threshold=s["osc_threshold"],
     )  # fmt: skip
-    with atomic_path(sm.output.table) as tmp:
-        table.to_csv(tmp, sep="\t", index=False, float_format="%.10g")
+    write_table(sm.output.table, table)
