@@ -65,3 +65,66 @@ def planned_jobs(workdir: Path, *args) -> dict[str, int]:
         if m.group(1) != "total":
             jobs[m.group(1)] = int(m.group(2))
     return jobs
+
+
+_RULE_GRAPH = r"""
+import contextlib, io, json, sys
+from collections import Counter
+from pathlib import Path
+from snakemake.api import SnakemakeApi
+from snakemake.settings.types import ConfigSettings, DAGSettings, OutputSettings, ResourceSettings
+
+with SnakemakeApi(OutputSettings()) as api:
+    wapi = api.workflow(
+        resource_settings=ResourceSettings(),
+        config_settings=ConfigSettings(configfiles=[Path(p) for p in sys.argv[1:]]),
+        snakefile=Path("Snakefile"),
+        workdir=Path.cwd(),
+    )
+    wf = wapi._workflow
+    with contextlib.redirect_stdout(io.StringIO()):
+        wapi.dag(dag_settings=DAGSettings(forceall=True)).printrulegraph()
+    upstream = {}
+    for job in wf.dag.jobs:
+        deps = upstream.setdefault(job.rule.name, set())
+        deps.update(dep.rule.name for dep in wf.dag.dependencies[job])
+    scripts = {
+        r.name: str((Path(r.snakefile).parent / r.script).resolve()) if r.script else None
+        for r in wf.rules
+    }
+    jobs = Counter(job.rule.name for job in wf.dag.jobs)
+    print("RULE_GRAPH " + json.dumps(
+        {"scripts": scripts, "upstream": {k: sorted(v) for k, v in upstream.items()},
+         "jobs": jobs}
+    ))
+"""
+
+
+def rule_graph(workdir: Path, *configfiles) -> dict:
+    """The workflow's rules as Snakemake sees them (all jobs of the config, forced):
+    ``{"scripts": {rule: script path or None}, "upstream": {rule: [rules it reads]},
+    "jobs": {rule: number of jobs}}``."""
+    env = dict(os.environ)
+    if (workdir / "src").is_dir():
+        env["PYTHONPATH"] = str(workdir / "src")
+    proc = subprocess.run(
+        [sys.executable, "-c", _RULE_GRAPH, *configfiles],
+        cwd=workdir, env=env, capture_output=True, text=True, timeout=900, check=False,
+    )  # fmt: skip
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("RULE_GRAPH ")]
+    if proc.returncode != 0 or not lines:
+        raise AssertionError(f"rule graph failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    import json
+
+    return json.loads(lines[-1].removeprefix("RULE_GRAPH "))
+
+
+def imported_package_modules(script: Path, src: Path, *, excludes=()) -> set[str]:
+    """The ``qifgap`` modules that ``script`` imports, transitively, found by the standard
+    library's modulefinder (bytecode of every function included) on the package in ``src``:
+    an independent count of what :func:`qifgap.workflow.module_closure` reads with ``ast``."""
+    import modulefinder
+
+    finder = modulefinder.ModuleFinder(path=[str(src)], excludes=list(excludes))
+    finder.run_script(str(script))
+    return {name for name in finder.modules if name.split(".")[0] == "qifgap"}

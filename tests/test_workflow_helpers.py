@@ -1,0 +1,154 @@
+"""The workflow's helpers in the package: import closures and code hashes, the table writer."""
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from workflow_copy import REPO, imported_package_modules
+
+from qifgap import results
+from qifgap.workflow import NOT_HASHED, code_hash, module_closure
+
+SCRIPTS = sorted((REPO / "workflow" / "scripts").glob("*.py"))
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+@pytest.fixture
+def package(tmp_path):
+    """A package ``qifgap`` that uses every form of import the closure must follow."""
+    src = tmp_path / "src"
+    _write(
+        src / "qifgap",
+        {
+            "__init__.py": "from ._version import v\n",
+            "_version.py": "v = 1\n",
+            "a.py": "from . import b\nfrom .sub import c\n",  # relative, into a subpackage
+            "b.py": "import math\n",
+            "sub/__init__.py": "from .d import D\n",  # a package imports its own modules
+            "sub/c.py": "def f():\n    from ..lazy import g\n    return g\n",  # lazy import
+            "sub/d.py": "D = 1\n",
+            "lazy.py": "import qifgap.deep.e\n",  # absolute, dotted
+            "deep/__init__.py": "",
+            "deep/e.py": "x = 1\n",
+            "unused.py": "import qifgap.a\n",  # imports a lot, imported by nobody
+            "plot/__init__.py": "from .f import figure\n",  # a package instead of a module
+            "plot/f.py": "def figure():\n    pass\n",
+            "harness.py": "import qifgap.unused\n",  # left out, and not followed
+        },
+    )
+    return src / "qifgap"
+
+
+def _closure(package, script_text, tmp_path):
+    script = tmp_path / "script.py"
+    script.write_text(script_text)
+    return set(module_closure(script, package)), script
+
+
+def test_closure_follows_every_form_of_import(package, tmp_path):
+    found, _ = _closure(package, "from qifgap.a import b\n", tmp_path)
+    assert found == {
+        "qifgap", "qifgap._version", "qifgap.a", "qifgap.b", "qifgap.sub", "qifgap.sub.c",
+        "qifgap.sub.d", "qifgap.lazy", "qifgap.deep", "qifgap.deep.e",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("import qifgap.b\n", {"qifgap", "qifgap._version", "qifgap.b"}),
+        ("from qifgap import b\n", {"qifgap", "qifgap._version", "qifgap.b"}),
+        ("from qifgap.b import math\n", {"qifgap", "qifgap._version", "qifgap.b"}),
+        # a name from the package's __init__, not a module
+        ("from qifgap import v\n", {"qifgap", "qifgap._version"}),
+        ("from qifgap import plot\n",
+         {"qifgap", "qifgap._version", "qifgap.plot", "qifgap.plot.f"}),
+        ("def main():\n    import qifgap.deep.e\n",
+         {"qifgap", "qifgap._version", "qifgap.deep", "qifgap.deep.e"}),
+        # the harness is not hashed and its imports are not followed
+        ("from qifgap.harness import x\n", {"qifgap", "qifgap._version"}),
+        ("import numpy\n", set()),
+    ],
+)  # fmt: skip
+def test_closure_of_one_import(package, tmp_path, line, expected):
+    assert "qifgap.harness" in NOT_HASHED
+    found, _ = _closure(package, line, tmp_path)
+    assert found == expected
+
+
+def test_hash_follows_the_closure_and_nothing_else(package, tmp_path):
+    _, script = _closure(package, "from qifgap.a import b\n", tmp_path)
+    before = code_hash(script, package)
+    assert len(before) == 16 and int(before, 16) >= 0
+    # files outside the closure: no change
+    for name in ("unused.py", "harness.py", "plot/f.py"):
+        (package / name).write_text((package / name).read_text() + "y = 2\n")
+        assert code_hash(script, package) == before, name
+    # any file inside it, however deep: a change
+    hashes = {before}
+    for name in ("_version.py", "sub/d.py", "deep/e.py", "lazy.py", "deep/__init__.py"):
+        (package / name).write_text((package / name).read_text() + "y = 2\n")
+        new = code_hash(script, package)
+        assert new not in hashes, name
+        hashes.add(new)
+
+
+def test_not_hashed_modules_exist_and_give_a_reason():
+    for module, reason in NOT_HASHED.items():
+        path = REPO / "src" / Path(*module.split(".")).with_suffix(".py")
+        assert path.is_file(), module
+        assert len(reason) > 20
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
+def test_closure_of_each_workflow_script_equals_modulefinder(script):
+    """The ast reading agrees with the standard library's bytecode scan on the real package."""
+    src = REPO / "src"
+    expected = imported_package_modules(script, src, excludes=NOT_HASHED)
+    found = module_closure(script, src / "qifgap")
+    assert set(found) == expected
+    assert "qifgap" in found and all(path.is_file() for path in found.values())
+
+
+def test_every_script_runs_in_the_harness_and_writes_through_the_package():
+    for script in SCRIPTS:
+        text = script.read_text()
+        assert "with script_harness(snakemake) as sm:" in text, script.name
+        # one table writer: no script writes a table itself
+        assert ".to_csv(" not in text and "float_format" not in text, script.name
+
+
+def test_write_table_format_separator_and_atomicity(tmp_path):
+    frame = pd.DataFrame({"name": ["a", "b"], "x": [np.pi, 1e-12], "n": [1, 20]})
+    results.write_table(tmp_path / "t.tsv", frame)
+    results.write_table(tmp_path / "t.csv", frame)
+    assert (tmp_path / "t.tsv").read_text() == ("name\tx\tn\na\t3.141592654\t1\nb\t1e-12\t20\n")
+    assert (tmp_path / "t.csv").read_text().splitlines()[1] == "a,3.141592654,1"
+    back = pd.read_csv(tmp_path / "t.tsv", sep="\t")
+    assert back.x.iloc[0] == pytest.approx(np.pi, rel=1e-9)
+    assert sorted(os.listdir(tmp_path)) == ["t.csv", "t.tsv"]  # no temporary file left
+    with pytest.raises(ValueError, match="path"):
+        results.write_table(tmp_path / "t.txt", frame)
+
+
+def test_write_table_leaves_the_old_file_when_writing_fails(tmp_path):
+    path = tmp_path / "t.tsv"
+    path.write_text("old\n")
+
+    class Broken(pd.DataFrame):
+        def to_csv(self, *args, **kwargs):
+            Path(args[0]).write_text("half")
+            raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        results.write_table(path, Broken({"x": [1.0]}))
+    assert path.read_text() == "old\n"
+    assert os.listdir(tmp_path) == ["t.tsv"]
