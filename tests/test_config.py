@@ -64,9 +64,15 @@ CASES = [
     (_set(("defaults", "meanfield", "rtol"), 1.0), "defaults.meanfield.rtol"),
     (_set((*EXP, "compare"), {"t_min": 100.0}), "compare.t_min"),
     (_set(("bifurcation", "g"), [-1.0]), "bifurcation.g"),
+    # the bifurcation analysis uses the default Δ: it must be > 0 (Δ = 0 failed in its jobs)
+    (_set(("defaults", "delta"), 0.0), "defaults.delta"),
     # missing keys
     (_delete((*EXP, "J")), "'J' is a required property"),
     (_delete(("experiments",)), "'experiments' is a required property"),
+    (_delete(("defaults", "delta")), "defaults: 'delta' is a required property"),
+    (_delete(("bifurcation",)), "'bifurcation' is a required property"),
+    (_delete(("bifurcation", "codim2_g")), "bifurcation: 'codim2_g' is a required property"),
+    (_delete(("bifurcation", "limit_cycles")), "bifurcation: 'limit_cycles'"),
     (_delete(("sweeps", "gap", "grid")), "sweeps.gap: needs 'grid' or 'zip'"),
     (_set(("sweeps", "gap", "zip"), {"g": [0.0], "J": [1.0, 2.0]}), "same length"),
     (_set((*EXP, "current"), {"kind": "step", "amplitude": 1.0}), "experiments.mpr15_step.current"),
@@ -85,6 +91,14 @@ CASES = [
     (lambda c: c["experiments"].update({"..": c["experiments"]["mpr15_step"]}), "names must"),
     (lambda c: c["sweeps"].update({"x y": c["sweeps"]["gap"]}), "names must"),
     (_set(("figures", "protocols"), ["../etc"]), "figures.protocols[0]"),
+    # figures name runs and sweeps that exist
+    (_set(("figures", "protocols"), ["mpr15_step", "nope"]), "figures.protocols[1]: unknown run"),
+    (_set(("figures", "coupling", "electrical"), ["gap_async", "x"]),
+     "figures.coupling.electrical[1]: unknown run 'x'"),
+    (_set(("figures", "onset"), "gap_async"), "figures.onset: unknown sweep 'gap_async'"),
+    (_set(("figures", "hysteresis", "sweep"), "ramp"), "figures.hysteresis.sweep: unknown sweep"),
+    (_set(("figures", "asymmetry"), ["asym"]), "figures.asymmetry[0]: unknown run 'asym'"),
+    (_set(("figures", "finite_size", "async"), "fss"), "figures.finite_size.async: unknown sweep"),
 ]  # fmt: skip
 
 

@@ -97,7 +97,38 @@ def validate_config(config: dict, schema_path) -> dict[str, dict]:
         experiments.check_run(
             f"experiments.{name}" if "/" not in name else f"sweeps.{name}", params
         )
+    _check_figure_references(config.get("figures", {}), runs, config.get("sweeps", {}))
     return runs
+
+
+# what each entry of the config's figures section names: runs or sweeps
+_FIGURE_REFERENCES = {
+    "protocols": "run",
+    "coupling": "run",
+    "onset": "sweep",
+    "hysteresis.sweep": "sweep",
+    "asymmetry": "run",
+    "finite_size": "sweep",
+}
+
+
+def _check_figure_references(figures: Mapping, runs: Mapping, sweeps: Mapping) -> None:
+    """Every run or sweep that the figures section names exists (else a job would fail)."""
+    known = {"run": runs, "sweep": sweeps}
+    for key, kind in _FIGURE_REFERENCES.items():
+        head, _, leaf = key.partition(".")
+        if head not in figures:
+            continue
+        value = figures[head][leaf] if leaf else figures[head]
+        if isinstance(value, Mapping):  # {panel: [runs]} or {table: sweep}
+            named = [(f"{key}.{k}", v) for k, v in value.items()]
+        else:
+            named = [(key, value)]
+        for path, names in named:
+            for i, name in enumerate([names] if isinstance(names, str) else names):
+                if name not in known[kind]:
+                    where = path if isinstance(names, str) else f"{path}[{i}]"
+                    raise ConfigError(f"figures.{where}: unknown {kind} {name!r}")
 
 
 def _with_defaults(validator_cls):
