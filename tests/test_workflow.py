@@ -20,6 +20,11 @@ from workflow_copy import (
 from qifgap.workflow import NOT_HASHED
 
 TEST_CONFIG = ("--configfile", "config/test.yaml")
+_TEST = yaml.safe_load((REPO / "config" / "test.yaml").read_text())
+# the rows of the summary table: every experiment that runs on its own, and each variant
+_SUMMARY_RUNS = [n for n, e in _TEST["experiments"].items() if not e.get("template")] + list(
+    _TEST["meanfield_variants"]
+)
 
 
 @pytest.fixture(scope="module")
@@ -31,26 +36,33 @@ def workdir(tmp_path_factory):
 
 def test_outputs_and_metadata(workdir):
     res = workdir / "results"
-    for path in [
-        "compare/summary.tsv",
-        "compare/sweeps/gap.tsv",
-        "compare/hysteresis.tsv",
-        "compare/asymmetry.tsv",
-        "compare/finite_size_fits.tsv",
-        "bifurcation/bistable_range_J=15.csv",
-        "bifurcation/g=1/homoclinic.csv",
-        "bifurcation/codim2_vs_g.csv",
-        "bifurcation/limit_cycles_J=0_g=1.csv",
-        "verification/g=1/classes.tsv",
-        "figures/protocol_mpr15_step.pdf",
-        "figures/protocol_mpr15_step.png",
-        "figures/mpr15_bifurcation.png",
-        "bifurcation/g=0/saddle_nodes.csv",
-        "bifurcation/branch_J=15_g=0.csv",
-        "network/gap/g=1.npz",
-        "meanfield/gap/g=1.npz",
+    # tables: their columns, one row per run / grid point / g, and finite numbers
+    for path, columns, rows in [
+        ("compare/summary.tsv", {"run", "rmse_r", "mean_r_net", "mean_r_mf"}, len(_SUMMARY_RUNS)),
+        ("compare/sweeps/gap.tsv", {"run", "g", "rmse_r"}, 2),
+        ("compare/hysteresis.tsv", {"g", "width_net", "width_mf"}, 2),
+        ("compare/asymmetry.tsv", {"v_reset", "kappa", "err_p19", "err_mp20"}, 2),
+        ("compare/finite_size_fits.tsv", {"name"}, 4),  # slopes: see test_paper_figures_numbers
+        ("bifurcation/bistable_range_J=15.csv", {"g", "eta_min", "eta_max", "width"}, 2),
+        ("bifurcation/g=1/homoclinic.csv", {"eta_bar", "J", "method"}, None),
+        ("bifurcation/codim2_vs_g.csv", {"g", "cusp_eta", "cusp_J"}, 3),
+        ("bifurcation/limit_cycles_J=0_g=1.csv", {"eta_bar", "period", "floquet"}, None),
+        ("bifurcation/g=0/saddle_nodes.csv", {"eta_bar", "J"}, None),
+        ("bifurcation/branch_J=15_g=0.csv", {"eta_bar", "r", "v", "stable"}, 2000),
+        ("verification/g=1/classes.tsv", {"eta_bar", "J", "label_net", "label_mf"}, 6),
     ]:
-        assert (res / path).stat().st_size > 0, path
+        table = pd.read_csv(res / path, sep="\t" if path.endswith(".tsv") else ",")
+        assert columns <= set(table.columns), (path, columns - set(table.columns))
+        assert len(table) == rows if rows else len(table) >= 10, (path, len(table))
+        for key in columns - {"run", "name", "method", "label_net", "label_mf", "stable"}:
+            assert np.isfinite(table[key]).all(), (path, key)
+    branch = pd.read_csv(res / "bifurcation" / "branch_J=15_g=0.csv")
+    assert (branch.r > 0).all() and branch.stable.any() and not branch.stable.all()
+    # the time series of a sweep point: the bins of its protocol, finite, r >= 0
+    for kind in ("network", "meanfield"):
+        with np.load(res / kind / "gap" / "g=1.npz") as data:
+            assert len(data["t"]) == 1000 and np.isfinite(data["r"]).all()
+            assert data["r"].min() >= 0 and json.loads(str(data["params"]))["g"] == 1.0
     with np.load(res / "network" / "mpr15_step.npz") as data:
         params = json.loads(str(data["params"]))
         assert params["N"] == 1000 and params["J"] == 15.0
@@ -64,6 +76,8 @@ def test_outputs_and_metadata(workdir):
         made = json.loads(png.text["qifgap"])
     assert made["qifgap_version"] == params["qifgap_version"]
     assert made["params"]["run"]["J"] == 15.0 and made["rule"] == "figure_protocol"
+    with open(res / "figures" / "protocol_mpr15_step.pdf", "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
     # every rule wrote a log
     assert (workdir / "logs" / "simulate_network" / "gap" / "g=0.log").exists()
 
@@ -213,10 +227,18 @@ def test_bad_config_is_refused_in_one_line(workdir, edit, key):
 def test_paper_figures_numbers(workdir):
     """The numbers behind the P19/MP20 figures (reduced sizes of config/test.yaml)."""
     res = workdir / "results"
+    from PIL import Image
+
     for name in ("p19_coupling_electrical", "p19_onset", "p19_hysteresis", "mp20_asymmetry",
                  "finite_size", "p19_phase_diagrams", "p19_codim2", "p19_limit_cycles",
-                 "p19_verification_g=1"):  # fmt: skip
-        assert (res / "figures" / f"{name}.png").stat().st_size > 10_000, name
+                 "p19_verification_g=1", "mpr15_bifurcation"):  # fmt: skip
+        # a drawn figure (not a blank canvas) of the rule of its name, made by this package
+        with Image.open(res / "figures" / f"{name}.png") as png:
+            made = json.loads(png.text["qifgap"])
+            pixels = np.asarray(png.convert("L"), dtype=float)
+        assert made["rule"] == "figure_" + name.removesuffix("_electrical").removesuffix("_g=1")
+        assert min(pixels.shape) > 300 and pixels.std() > 10, name
+        assert (pixels < 128).mean() > 0.01, name  # ink on at least 1 % of the canvas
     # electrical coupling: oscillation sets in on the correct side of the Hopf value g_H = 1.375
     onset = pd.read_csv(res / "compare" / "sweeps" / "onset.tsv", sep="\t").set_index("g")
     for who in ("net", "mf"):
@@ -230,7 +252,14 @@ def test_paper_figures_numbers(workdir):
     # asymmetric spikes: the corrected mean field is closer to the network than P19's
     asym = pd.read_csv(res / "compare" / "asymmetry.tsv", sep="\t").set_index("v_reset")
     assert abs(asym.loc[-50.0, "err_mp20"]) < 0.5 * abs(asym.loc[-50.0, "err_p19"])
-    assert asym.loc[-100.0, "err_mp20"] == asym.loc[-100.0, "err_p19"]
+    # the correction is kappa = ln(V_p / |V_r|): ln 2 at V_r = -50, none for symmetric spikes
+    assert asym.loc[-50.0, "kappa"] == pytest.approx(math.log(2), rel=1e-9)
+    assert asym.loc[-100.0, "kappa"] == 0
+    # P19 describes symmetric spikes (error of the mean rate ~0.5 %), not V_r = -50 (~20 %);
+    # the corrected mean field brings V_r = -50 back to the symmetric case's accuracy
+    assert abs(asym.loc[-100.0, "err_p19"]) < 0.03
+    assert abs(asym.loc[-50.0, "err_p19"]) > 0.1
+    assert abs(asym.loc[-50.0, "err_mp20"]) < 0.03
     # finite size: the error of the mean rate falls with N
     fits = pd.read_csv(res / "compare" / "finite_size_fits.tsv", sep="\t").set_index("name")
     assert -0.8 < fits.loc["async_rel_std_r", "slope"] < -0.2
