@@ -152,3 +152,55 @@ def test_write_table_leaves_the_old_file_when_writing_fails(tmp_path):
         results.write_table(path, Broken({"x": [1.0]}))
     assert path.read_text() == "old\n"
     assert os.listdir(tmp_path) == ["t.tsv"]
+
+
+def test_read_output_reads_what_the_package_writes(tmp_path):
+    frame = pd.DataFrame({"g": [0.0, 1.0], "x": [0.5, np.e]})
+    results.write_table(tmp_path / "t.csv", frame)
+    back = results.read_output(tmp_path / "t.csv")
+    pd.testing.assert_frame_equal(back, frame, rtol=1e-9, check_dtype=False)
+    series = results.TimeSeries(t=np.arange(3.0), r=np.ones(3), v=np.zeros(3), Z=np.zeros(3))
+    series.save(tmp_path / "s.npz")
+    assert results.read_output(tmp_path / "s.npz").r.tolist() == [1.0, 1.0, 1.0]
+    results.write_npz(tmp_path / "a.npz", {"x": np.arange(4)})
+    assert results.read_output(tmp_path / "a.npz")["x"].tolist() == [0, 1, 2, 3]
+    results.write_json(tmp_path / "j.json", {"a": 1})
+    assert results.read_output(tmp_path / "j.json") == {"a": 1}
+    with pytest.raises(ValueError, match="path"):
+        results.read_output(tmp_path / "x.txt")
+
+
+def test_generic_figure_script_draws_the_named_plotting_function(tmp_path):
+    """A figure entry with ``plot=`` needs no script: figure.py reads the inputs and calls it."""
+    import json
+    import runpy
+
+    from PIL import Image
+    from snakemake.iocontainers import Namedlist
+
+    table = pd.DataFrame(
+        {"g": [0.0, 1.0], "cusp_eta": [-1.732, -0.809], "cusp_J": [7.796, 5.629],
+         "tb_eta": [np.nan, -3.9375], "tb_J": [np.nan, 12.37], "snsl_eta": [np.nan] * 2,
+         "snsl_J": [np.nan] * 2}
+    )  # fmt: skip
+    results.write_table(tmp_path / "codim2.csv", table)
+
+    class Job:
+        rule = "figure_test"
+        wildcards = Namedlist()
+        threads = 1
+        input = Namedlist(fromdict={"table": str(tmp_path / "codim2.csv")})
+        output = Namedlist(
+            fromdict={"pdf": str(tmp_path / "f.pdf"), "png": str(tmp_path / "f.png")}
+        )
+        params = Namedlist(fromdict={"plot": "codim2_figure", "code": "0" * 16, "version": "x"})
+        log = Namedlist([str(tmp_path / "f.log")])
+
+    script = REPO / "workflow" / "scripts" / "figure.py"
+    runpy.run_path(str(script), init_globals={"snakemake": Job()}, run_name="__main__")
+    with Image.open(tmp_path / "f.png") as png:
+        made = json.loads(png.text["qifgap"])
+        pixels = np.asarray(png.convert("L"), dtype=float)
+    assert made["rule"] == "figure_test" and made["params"]["plot"] == "codim2_figure"
+    assert pixels.std() > 10
+    assert (tmp_path / "f.pdf").read_bytes()[:5] == b"%PDF-"

@@ -23,6 +23,7 @@ __all__ = [
     "atomic_path",
     "write_json",
     "write_table",
+    "read_output",
     "provenance",
     "write_npz",
     "load_timeseries",
@@ -89,6 +90,25 @@ def write_table(path, frame) -> None:
         raise ValueError(f"path must end in .tsv or .csv, got {str(path)!r}")
     with atomic_path(path) as tmp:
         frame.to_csv(tmp, sep=_SEPARATORS[suffix], index=False, float_format=FLOAT_FORMAT)
+
+
+def read_output(path):
+    """Read an output file by its suffix: ``.tsv``/``.csv`` → ``pandas.DataFrame`` (as
+    :func:`write_table` wrote it), ``.npz`` → :class:`TimeSeries`/:class:`NetworkResult` (a
+    ``dict`` of arrays for other ``.npz`` files), ``.json`` → its object."""
+    path = Path(path)
+    if path.suffix in _SEPARATORS:
+        import pandas as pd
+
+        return pd.read_csv(path, sep=_SEPARATORS[path.suffix])
+    if path.suffix == ".npz":
+        with np.load(path, allow_pickle=False) as data:
+            if "kind" not in data:
+                return {name: data[name] for name in data.files}
+        return load_timeseries(path)
+    if path.suffix == ".json":
+        return json.loads(path.read_text())
+    raise ValueError(f"path must end in .tsv, .csv, .npz or .json, got {str(path)!r}")
 
 
 def provenance(snakemake) -> dict:

@@ -1,13 +1,16 @@
 # Stage 5: figures (PDF and PNG) flagged for the report, one rule per entry of FIGURE_REGISTRY.
 #
-# An entry "<name>" makes rule figure_<name>, which runs workflow/scripts/figure_<name>.py and
-# shows its PNG in the report with the caption workflow/report/figure_<name>.rst. Fields:
+# An entry "<name>" makes rule figure_<name>, which shows its PNG in the report with the
+# caption workflow/report/figure_<name>.rst. It runs workflow/scripts/figure_<name>.py, or,
+# if the entry names a plotting function (plot="..."), the generic workflow/scripts/figure.py:
+# qifgap.plotting.<plot>(**inputs read by their suffix, **params). Fields:
 #   file         the file name without suffix under results/figures/ (may hold wildcards)
 #   label        the report's "figure" label (wildcards of `file` are added as labels)
 #   category     the report's (category, subcategory)
 #   input        named inputs; params: named parameters (the code hash and the package
 #                version are added to every figure)
 #   targets      a function: the file names (wildcards filled in) that the config asks for
+#   plot         (optional) the qifgap.plotting function of the generic script
 
 
 def configured(key, stem):
@@ -187,6 +190,11 @@ def figure_labels(label, file):
     return {"figure": label, **{w: f"{{{w}}}" for w in wildcards}}
 
 
+def figure_script(name, fig):
+    """The script of a figure: the generic one if the entry names its plotting function."""
+    return "figure" if "plot" in fig else f"figure_{name}"
+
+
 for name, fig in FIGURE_REGISTRY.items():
 
     rule:
@@ -205,11 +213,12 @@ for name, fig in FIGURE_REGISTRY.items():
             ),
         params:
             **fig.get("params", {}),
-            code=script_code(f"figure_{name}"),
+            **({"plot": fig["plot"]} if "plot" in fig else {}),
+            code=script_code(figure_script(name, fig)),
             version=QIFGAP_VERSION,
         log:
             f"{LOGS}/figure_{name}/{fig['file']}.log",
         conda:
             "../../envs/qifgap.yaml"
         script:
-            f"../scripts/figure_{name}.py"
+            f"../scripts/{figure_script(name, fig)}.py"
