@@ -195,7 +195,9 @@ def figure_script(name, fig):
     return "figure" if "plot" in fig else f"figure_{name}"
 
 
-for name, fig in FIGURE_REGISTRY.items():
+def figure_rule(name, fig):
+    """Define rule figure_<name> (in a function, so that the script path, which Snakemake
+    evaluates when the job runs, is this entry's and not the loop's last)."""
 
     rule:
         name:
@@ -222,3 +224,7 @@ for name, fig in FIGURE_REGISTRY.items():
             "../../envs/qifgap.yaml"
         script:
             f"../scripts/{figure_script(name, fig)}.py"
+
+
+for name, fig in FIGURE_REGISTRY.items():
+    figure_rule(name, fig)
