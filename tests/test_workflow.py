@@ -129,7 +129,7 @@ BIFURCATION = {
     ("module", "expected"),
     [
         # plotting code: only the figures
-        ("plotting.py", {**dict.fromkeys(FIGURE_RULES, 1), "all": 1}),
+        ("plotting/style.py", {**dict.fromkeys(FIGURE_RULES, 1), "all": 1}),
         # the firing-rate equations: mean field, bifurcations and all that reads them
         ("model.py", {"integrate_meanfield": N_RUNS, **BIFURCATION, **COMPARE_TABLES,
                       "compare_verification": 1, **dict.fromkeys(FIGURE_RULES, 1), "all": 1}),

@@ -29,7 +29,7 @@ CODE = {
                            "experiments.py", "network.py", "_validate.py"),
     "compare": code_hash("metrics.py", "experiments.py", "results.py"),
     "bifurcation": code_hash("bifurcation", "model.py", "meanfield.py"),
-    "plotting": code_hash("plotting.py", "results.py"),
+    "plotting": code_hash("plotting", "results.py"),
     "verification": code_hash("verification.py", "metrics.py"),
 }
 
