@@ -30,6 +30,8 @@ __all__ = ["limit_cycle", "limit_cycles"]
 
 @dataclass
 class _Return:
+    """One return to Σ from r0 = r_f + ρ: P(r0), the time T, P'(r0), end state and extrema."""
+
     rho: float
     r0: float
     P: float

@@ -29,6 +29,7 @@ __all__ = ["Gap", "saddle_gap", "saddle_node_gap"]
 
 
 def _deflate(coeffs, root):
+    """Coefficients of p(r)/(r − root) (synthetic division; the remainder is dropped)."""
     out = [coeffs[0]]
     for c in coeffs[1:-1]:
         out.append(c + root * out[-1])
@@ -36,6 +37,7 @@ def _deflate(coeffs, root):
 
 
 def _real_roots(coeffs):
+    """Real roots (ascending) of the polynomial with these coefficients."""
     roots = np.roots(coeffs)
     keep = np.abs(roots.imag) <= 1e-9 * np.maximum(1.0, np.abs(roots))
     return np.sort(roots[keep].real)
