@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 from qifgap import bifurcation as bif
+from qifgap.bifurcation import closed_form as cf
+from qifgap.bifurcation.portrait import phase_portrait
 from qifgap.model import jacobian, rhs
 
 REL = 1e-6
@@ -109,6 +111,71 @@ def test_fixed_points_are_zeros_of_the_vector_field():
         for fp in fps:
             dr, dv = rhs(fp.r, fp.v, eta_bar=eta, delta=1.0, J=J, g=g)
             assert abs(dr) < 1e-10 and abs(dv) < 1e-10
+
+
+# --- the fixed-point algebra is the model's: checked against qifgap.model on random points ---
+
+
+def _random_points(n=40, seed=3):
+    rng = np.random.default_rng(seed)
+    return zip(rng.uniform(0.02, 3.0, n), rng.uniform(-10, 20, n), rng.uniform(0, 3, n),
+               rng.uniform(0.2, 2.0, n), strict=True)  # fmt: skip
+
+
+def test_rate_parametrisation_is_a_zero_of_the_model():
+    """(r, v*(r)) is a fixed point of model.rhs at η̄(r); r is a root of the quartic there; trace
+    and determinant at r are those of model.jacobian."""
+    for r, J, g, delta in _random_points():
+        v = cf.v_star(r, g, delta)
+        eta = float(cf.eta_of_rate(r, J=J, g=g, delta=delta))
+        dr, dv = rhs(r, v, eta_bar=eta, delta=delta, J=J, g=g)
+        assert abs(dr) < 1e-12 * (1 + r) and abs(dv) < 1e-11 * (1 + abs(eta) + r * r)
+        q = cf.fixed_point_quartic(eta, J, g, delta)
+        assert abs(np.polyval(q, r)) < 1e-11 * np.polyval(np.abs(q), r)
+        A = jacobian(r, v, J=J, g=g)
+        assert cf.trace_at_rate(r, g, delta) == pytest.approx(np.trace(A), rel=1e-12, abs=1e-12)
+        assert cf.det_at_rate(r, J, g, delta) == pytest.approx(
+            np.linalg.det(A), rel=1e-9, abs=1e-9 * np.abs(A).max() ** 2
+        )
+
+
+def test_fold_point_is_a_zero_determinant_fixed_point_of_the_model():
+    for r, _, g, delta in _random_points(seed=4):
+        eta, J, v = cf.fold_point(r, g, delta)
+        dr, dv = rhs(r, v, eta_bar=eta, delta=delta, J=J, g=g)
+        assert abs(dr) < 1e-12 * (1 + r) and abs(dv) < 1e-10 * (1 + abs(eta) + abs(J) * r)
+        A = jacobian(r, v, J=J, g=g)
+        assert abs(np.linalg.det(A)) < 1e-9 * np.abs(A).max() ** 2
+        assert np.min(np.abs(cf.fold_rates(J, g, delta) - r)) < 1e-8 * r
+        low, r_c = cf.low_fold_rate(J, g, delta), cf.cusp_rate(g, delta)
+        if r < r_c:  # r is on the low-activity fold
+            assert low == pytest.approx(r, rel=1e-8)
+        else:  # r on the high-activity fold: the low one is the other root, below the cusp
+            assert low < r_c < r
+
+
+def test_hopf_line_is_zero_trace_of_the_model():
+    for _, J, g, delta in _random_points(seed=5):
+        g += 0.1
+        r_h = cf.hopf_rate(g, delta)
+        assert cf.eta_of_rate(r_h, J=J, g=g, delta=delta) == pytest.approx(
+            cf.hopf_eta_line(J, g, delta), rel=1e-12, abs=1e-12
+        )
+        A = jacobian(r_h, cf.v_star(r_h, g, delta), J=J, g=g)
+        assert abs(np.trace(A)) < 1e-12 * (1 + g)
+
+
+def test_portrait_nullclines_are_zeros_of_the_model():
+    eta, J, g, delta = -5.0, 15.0, 0.7, 1.3
+    p = phase_portrait(eta_bar=eta, J=J, g=g, delta=delta, n_grid=5, initial_conditions=[])
+    r = p["nullcline_r"]
+    dr, _ = rhs(r, p["r_nullcline"], eta_bar=eta, delta=delta, J=J, g=g)
+    np.testing.assert_allclose(dr, 0.0, atol=1e-12)
+    for key in ("v_nullcline_upper", "v_nullcline_lower"):
+        ok = np.isfinite(p[key])
+        assert ok.sum() > 100
+        _, dv = rhs(r[ok], p[key][ok], eta_bar=eta, delta=delta, J=J, g=g)
+        np.testing.assert_allclose(dv, 0.0, atol=1e-10)
 
 
 def test_step_protocol_focus():

@@ -21,6 +21,7 @@ from scipy.integrate import solve_ivp
 from qifgap import meanfield, model
 from qifgap.bifurcation import closed_form as cf
 from qifgap.bifurcation import continuation as cont
+from qifgap.bifurcation import cycles, field, gaps, homoclinic, integrator
 
 # the module, not the function of the same name exported by qifgap.bifurcation
 pdg = importlib.import_module("qifgap.bifurcation.phase_diagram")
@@ -43,12 +44,12 @@ def test_numba_field_matches_model_rhs_and_jacobian():
     for _ in range(50):
         r, v = rng.uniform(0.01, 3), rng.uniform(-3, 3)
         eta, J, g, delta = rng.uniform(-10, 5), rng.uniform(-10, 20), rng.uniform(0, 3), 1.3
-        fr, fv = cont._vf(r, v, eta, J, g, delta)
+        fr, fv = field.vector_field(r, v, eta, J, g, delta)
         ref = model.rhs(r, v, eta_bar=eta, delta=delta, J=J, g=g)
         assert (fr, fv) == pytest.approx(ref, rel=1e-14, abs=1e-14)
         y = np.array([r, v, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0])
         out = np.empty(8)
-        cont._deriv(y, np.array([eta, J, g, delta, 1.0]), out)
+        field.extended_field(y, np.array([eta, J, g, delta, 1.0]), out)
         A = model.jacobian(r, v, J=J, g=g)
         np.testing.assert_allclose(out[2:6], A.ravel(), rtol=1e-14, atol=1e-14)
         assert out[7] == pytest.approx(np.trace(A), rel=1e-14, abs=1e-14)
@@ -60,7 +61,7 @@ def test_return_map_against_scipy_dop853():
     eta = cf.hopf_eta(J, g) + 0.3
     focus = cf.fixed_points(eta, J, g)[-1]
     r0 = focus.r + 0.2
-    o = cont._run(
+    o = integrator.run(
         (r0, focus.v), eta, J, g, 1.0, section=(focus.v, focus.r), t_max=100.0, tol=(1e-11, 1e-13)
     )
     assert o.status == 1
@@ -97,8 +98,8 @@ def test_hopf_branch_is_supercritical(g, J):
 
 
 def test_floquet_multiplier_is_the_return_map_slope():
-    rm = cont._ReturnMap(cf.hopf_eta(10.0, 1.0) + 0.5, 10.0, 1.0, 1.0, (1e-10, 1e-12), 1e3)
-    R = cont._find_cycle(rm, None)
+    rm = cycles._ReturnMap(cf.hopf_eta(10.0, 1.0) + 0.5, 10.0, 1.0, 1.0, (1e-10, 1e-12), 1e3)
+    R = cycles._find_cycle(rm, None)
     assert R.dP == pytest.approx(math.exp(R.y[7]), rel=1e-6)
     assert R.P == pytest.approx(R.r0, abs=1e-12)
 
@@ -175,7 +176,7 @@ def test_hopf_branch_ends_on_the_homoclinic_curve():
     g, J = 2.0, 4.5
     df = cont.limit_cycles(J, g, n=20)
     assert df.attrs["end"] == "lost"
-    eta_hom = cont._hom_eta_near_hopf(J, g, 1.0, (1e-10, 1e-12))
+    eta_hom = homoclinic.homoclinic_eta_near_hopf(J, g, 1.0, (1e-10, 1e-12))
     assert df.attrs["eta_end"] == pytest.approx(eta_hom, abs=1e-7)
     assert df.period.iloc[-1] > 2.5 * df.period.iloc[0]
     assert df.period.is_monotonic_increasing
@@ -200,7 +201,7 @@ def test_homoclinic_curve_from_tb_to_snsl(g):
     assert inner.period.isna().all()
     # every continuation point is a zero of the manifold gap
     for _, row in inner.iloc[:: max(1, len(inner) // 5)].iterrows():
-        gap = cont._saddle_gap(row.r_saddle, row.J, g, 1.0)
+        gap = gaps.saddle_gap(row.r_saddle, row.J, g, 1.0)
         assert abs(gap.gap) < 1e-8
 
 
@@ -223,7 +224,7 @@ def test_reference_codim2_points():
 def _fold_passage(g, J, eps, t_end):
     """Start on the low saddle-node point at J, with η̄ just past the fold: period of the
     attractor reached and its closest approach to the (vanished) saddle-node point."""
-    r_sn = min(cf._rates_at_J(J, g, 1.0))
+    r_sn = min(cf.fold_rates(J, g, 1.0))
     v_sn = g / 2 - 1 / (2 * PI * r_sn)
     eta = cf.saddle_node_etas(J, g)[1] + eps
     (focus,) = cf.fixed_points(eta, J, g)
@@ -301,9 +302,9 @@ def _attractors(eta, J, g):
     reached, cycle = set(), False
     tol = (1e-9, 1e-11)
     for x0 in starts:
-        o = cont._run(x0, eta, J, g, 1.0, t_max=200.0, tol=tol)
-        o1 = cont._run(o.y[:2], eta, J, g, 1.0, t_max=50.0, tol=tol)
-        o2 = cont._run(o1.y[:2], eta, J, g, 1.0, t_max=50.0, tol=tol)
+        o = integrator.run(x0, eta, J, g, 1.0, t_max=200.0, tol=tol)
+        o1 = integrator.run(o.y[:2], eta, J, g, 1.0, t_max=50.0, tol=tol)
+        o2 = integrator.run(o1.y[:2], eta, J, g, 1.0, t_max=50.0, tol=tol)
         a_early, a_late = o1.ext[1] - o1.ext[0], o2.ext[1] - o2.ext[0]
         if a_late > 1e-4 and a_late > 0.8 * a_early:
             cycle = True

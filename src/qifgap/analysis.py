@@ -8,7 +8,19 @@ import pandas as pd
 
 from . import bifurcation
 
-__all__ = ["moving_average", "hysteresis", "power_law_fit", "bistable_range"]
+__all__ = [
+    "PERSISTENT",
+    "moving_average",
+    "hysteresis",
+    "power_law_fit",
+    "power_law_with_bias_fit",
+    "bistable_range",
+    "hopf_coupling",
+    "hopf_onset",
+    "asymmetry_table",
+    "meanfield_variants",
+    "finite_size_tables",
+]
 
 
 def moving_average(x, window: int) -> np.ndarray:
@@ -108,6 +120,18 @@ def hopf_coupling(eta_bar: float, J: float, delta: float = 1.0, g_max: float = 2
                         g_grid[k + 1], xtol=1e-12))  # fmt: skip
 
 
+def hopf_onset(eta_bar: float, J: float, delta: float = 1.0) -> tuple[float, float]:
+    """(g_H, ω_H): the gap-junction strength at which (η̄, J) lies on the Hopf line
+    (:func:`hopf_coupling`) and the onset angular frequency there. ω_H is evaluated at
+    g_H + 10⁻⁹, on the oscillating side, so that a root at the end of the Hopf line (ω → 0, where
+    rounding can put g_H just outside it) still gives a number. (NaN, NaN) without a Hopf point.
+    """
+    g_hopf = hopf_coupling(eta_bar, J, delta)
+    if not np.isfinite(g_hopf):
+        return float("nan"), float("nan")
+    return g_hopf, float(bifurcation.hopf_frequency(J, g_hopf + 1e-9, delta))
+
+
 def asymmetry_table(rows: pd.DataFrame) -> pd.DataFrame:
     """Error of the P19 (κ = 0) and MP20 (κ = ln(V_p/|V_r|)) mean fields against networks with
     asymmetric spikes, from compare rows (columns run, network_run, v_reset, kappa,
@@ -124,6 +148,20 @@ def asymmetry_table(rows: pd.DataFrame) -> pd.DataFrame:
         out.append({"network_run": net_run, "v_reset": v_reset, "kappa": kappa,
                     "err_p19": err_p19, "err_mp20": err_mp20})  # fmt: skip
     return pd.DataFrame(out).sort_values("v_reset").reset_index(drop=True)
+
+
+def meanfield_variants(runs: dict, network_run: str) -> tuple[str, str | None]:
+    """The mean-field runs compared with the network of ``network_run``: (P19, MP20).
+
+    ``runs``: resolved run parameters by name; a run belongs to ``network_run`` if it is that run
+    or names it in ``network_from``. The P19 mean field is the one with κ = 0, the MP20 one the
+    one with κ ≠ 0 (the virtual chemical synapse g κ of asymmetric spikes); None when there is
+    none (V_r = −V_p, where the two coincide).
+    """
+    variants = {r: p for r, p in runs.items() if p.get("network_from", r) == network_run}
+    p19 = next(r for r, p in variants.items() if p["meanfield"]["kappa"] == 0)
+    mp20 = next((r for r, p in variants.items() if p["meanfield"]["kappa"] != 0), None)
+    return p19, mp20
 
 
 def power_law_with_bias_fit(x, y) -> dict:

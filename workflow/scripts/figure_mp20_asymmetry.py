@@ -3,6 +3,7 @@
 import pandas as pd
 
 from qifgap import plotting
+from qifgap.analysis import meanfield_variants
 from qifgap.harness import script_harness
 from qifgap.results import load_timeseries, provenance
 
@@ -12,9 +13,7 @@ with script_harness(snakemake) as sm:  # noqa: F821
     net_files = dict(zip(sm.params.network_runs, sm.input.networks, strict=True))
     columns = []
     for net_run in table.network_run:
-        variants = {r: p for r, p in sm.params.runs.items() if p.get("network_from", r) == net_run}
-        p19 = next(r for r, p in variants.items() if p["meanfield"]["kappa"] == 0)
-        mp20 = next((r for r, p in variants.items() if p["meanfield"]["kappa"] != 0), None)
+        p19, mp20 = meanfield_variants(sm.params.runs, net_run)
         row = table[table.network_run == net_run].iloc[0]
         columns.append({
             "net": load_timeseries(net_files[net_run]),

@@ -3,18 +3,17 @@
 import pandas as pd
 
 from qifgap import plotting
-from qifgap.analysis import hopf_coupling
-from qifgap.bifurcation import hopf_frequency
+from qifgap.analysis import hopf_onset
 from qifgap.harness import script_harness
 from qifgap.results import provenance
 
 with script_harness(snakemake) as sm:  # noqa: F821
     base = sm.params.base
-    g_hopf = hopf_coupling(base["eta_bar"], base["J"], base["delta"])
+    g_hopf, omega_hopf = hopf_onset(base["eta_bar"], base["J"], base["delta"])
     fig = plotting.onset_figure(
         pd.read_csv(sm.input.table, sep="\t"),
         g_hopf=g_hopf,
-        omega_hopf=hopf_frequency(base["J"], g_hopf + 1e-9, base["delta"]),
+        omega_hopf=omega_hopf,
         eta_bar=base["eta_bar"],
         J=base["J"],
     )

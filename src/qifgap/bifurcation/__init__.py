@@ -1,9 +1,11 @@
 """Bifurcation analysis of the firing-rate equations (units τ = 1).
 
 Closed-form fixed points, saddle-node, cusp, Hopf and Takens–Bogdanov sets live in
-:mod:`qifgap.bifurcation.closed_form`; numerical continuation (limit cycles, homoclinic curve,
-SNSL point) in :mod:`qifgap.bifurcation.continuation`; (η̄, J) phase diagrams with region labels
-in :mod:`qifgap.bifurcation.phase_diagram`.
+:mod:`qifgap.bifurcation.closed_form`; numerical continuation, one job per module: the numba
+field (:mod:`.field`) and Dormand–Prince integrator (:mod:`.integrator`), limit cycles
+(:mod:`.cycles`), manifold gaps (:mod:`.gaps`), the homoclinic curve (:mod:`.homoclinic`) and the
+SNIC/SNSL scan of the low fold (:mod:`.snic`); (η̄, J) phase diagrams with region labels in
+:mod:`qifgap.bifurcation.phase_diagram`.
 """
 
 from .closed_form import (
@@ -20,8 +22,10 @@ from .closed_form import (
     saddle_node_etas,
     takens_bogdanov,
 )
-from .continuation import homoclinic_curve, limit_cycle, limit_cycles, snic_scan, snsl
+from .cycles import limit_cycle, limit_cycles
+from .homoclinic import homoclinic_curve
 from .phase_diagram import PhaseDiagram, codim2_vs_g, fixed_point_counts, phase_diagram
+from .snic import snic_scan, snsl
 
 __all__ = [
     "FixedPoint",

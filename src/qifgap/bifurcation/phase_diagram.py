@@ -2,8 +2,8 @@
 
 Curves (science.md §3): the two saddle-node (fold) branches meeting at the cusp, the Hopf line
 up to the Takens–Bogdanov point (closed form), the homoclinic curve from TB and the SNSL point on
-the low-activity fold (:mod:`qifgap.bifurcation.continuation`), and which part of the low fold is
-a SNIC.
+the low-activity fold (:mod:`~qifgap.bifurcation.homoclinic`, :mod:`~qifgap.bifurcation.snic`),
+and which part of the low fold is a SNIC.
 
 Found numerically (Δ = 1; scale η̄ by Δ, J and g by √Δ): the scenario of science.md §3 (the
 homoclinic curve runs from TB to a SNSL point on the low fold, above which that fold is a SNIC)
@@ -42,18 +42,23 @@ from scipy.optimize import brentq
 
 from .. import _validate as val
 from ..results import atomic_path
+from ._args import pair, tolerances
 from .closed_form import (
-    _rates_at_J,
     cusp,
+    fold_point,
+    fold_rates,
+    hopf_eta_line,
     hopf_line,
+    low_fold_rate,
     saddle_node_curve,
     takens_bogdanov,
 )
-from .continuation import _fold_point, _low_fold_rate, _sn_gap, homoclinic_curve, snsl
+from .gaps import saddle_node_gap
+from .homoclinic import homoclinic_curve
+from .snic import snsl
 
 __all__ = ["PhaseDiagram", "phase_diagram", "codim2_vs_g", "fixed_point_counts"]
 
-PI = math.pi
 LABELS = ("one stable state", "bistable", "oscillation", "oscillation + fixed point")
 
 
@@ -138,7 +143,7 @@ def fixed_point_counts(eta_bar, J, g, delta=1.0):
         high_stable = np.ones(eta.shape, dtype=bool)
     else:
         J_tb = takens_bogdanov(g, delta)[1]
-        eta_h = 4 * delta**2 / g**2 - g * g / 16 - 2 * delta * Jv / (PI * g)
+        eta_h = hopf_eta_line(Jv, g, delta)
         high_stable = (Jv < J_tb) & (eta < eta_h)
         # below the cusp or outside the wedge the single state is on one smooth branch: stable
         # iff its rate is below r_H, i.e. η̄ < η̄(r_H; J) (η̄(r) increases along that branch)
@@ -163,10 +168,10 @@ def _fold_etas(J, g, delta):
     left = np.full(uniq.shape, np.nan)
     right = np.full(uniq.shape, np.nan)
     for k, Jk in enumerate(uniq):
-        rates = _rates_at_J(Jk, g, delta)
+        rates = fold_rates(Jk, g, delta)
         if rates.size >= 2:
-            right[k] = _fold_point(rates.min(), g, delta)[0]  # low-activity fold
-            left[k] = _fold_point(rates.max(), g, delta)[0]  # high-activity fold
+            right[k] = fold_point(rates.min(), g, delta)[0]  # low-activity fold
+            left[k] = fold_point(rates.max(), g, delta)[0]  # high-activity fold
     return left[inv].reshape(J.shape), right[inv].reshape(J.shape)
 
 
@@ -193,7 +198,7 @@ def _cycle_exists(eta, J, g, delta, hom, snic_intervals):
     if g == 0:
         return np.zeros(eta.shape, dtype=bool)
     J_tb = takens_bogdanov(g, delta)[1]
-    eta_h = 4 * delta**2 / g**2 - g * g / 16 - 2 * delta * J / (PI * g)
+    eta_h = hopf_eta_line(J, g, delta)
     count = ((J < J_tb) & (eta > eta_h)).astype(int)
     _, low_fold = _fold_etas(J, g, delta)
     snic = np.zeros(J.shape, dtype=bool)
@@ -235,12 +240,12 @@ def _snic_intervals(g, delta, J_lo, J_hi, n, tol):
     Js = np.linspace(a, J_hi, n)[1:] if a == J_c else np.linspace(a, J_hi, n)
 
     def gap_at_rate(r):
-        gp = _sn_gap(r, g, delta, tol)
+        gp = saddle_node_gap(r, g, delta, tol)
         return math.nan if gp is None else gp.gap
 
     rates, gaps = [], []
     for Jk in Js:
-        r = _low_fold_rate(Jk, g, delta)
+        r = low_fold_rate(Jk, g, delta)
         rates.append(r)
         gaps.append(math.nan if r is None else gap_at_rate(r))
     gaps = np.array(gaps)
@@ -252,7 +257,7 @@ def _snic_intervals(g, delta, J_lo, J_hi, n, tol):
             continue
         if np.isfinite(gaps[k]) and np.isfinite(gaps[k + 1]):
             r = brentq(gap_at_rate, *sorted((rates[k], rates[k + 1])), xtol=1e-14, rtol=1e-14)
-            eta, J, _ = _fold_point(r, g, delta)
+            eta, J, _ = fold_point(r, g, delta)
             edges.append((J, snic[k + 1], (eta, J)))
         else:  # the gap becomes undefined (stable focus at the fold): not a SNSL
             edges.append((0.5 * (Js[k] + Js[k + 1]), snic[k + 1], None))
@@ -294,9 +299,9 @@ def phase_diagram(
     n = val.positive_int("n", n)
     if n < 2:
         raise ValueError(f"n must be >= 2, got {n!r}")
-    e_lo, e_hi = _pair("eta_range", eta_range)
-    J_lo, J_hi = _pair("J_range", J_range)
-    tol = (val.positive("rtol", rtol), val.positive("atol", atol))
+    e_lo, e_hi = pair("eta_range", eta_range)
+    J_lo, J_hi = pair("J_range", J_range)
+    tol = tolerances(rtol, atol)
     warnings: list[str] = []
 
     eta_c, J_c = cusp(g, delta)
@@ -384,23 +389,12 @@ def phase_diagram(
     )
 
 
-def _pair(name, value):
-    try:
-        lo, hi = value
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a pair (low, high), got {value!r}") from None
-    lo, hi = val.finite(f"{name}[0]", lo), val.finite(f"{name}[1]", hi)
-    if not hi > lo:
-        raise ValueError(f"{name} must have high > low, got {value!r}")
-    return lo, hi
-
-
 def codim2_vs_g(g_values, delta=1.0, *, J_max=None) -> pd.DataFrame:
     """Cusp, Takens–Bogdanov and SNSL points as functions of g.
 
     Columns g, cusp_eta, cusp_J, tb_eta, tb_J, snsl_eta, snsl_J (NaN where absent: no TB and
     no SNSL at g = 0; no SNSL below J_max where the low fold has no SNIC part, see
-    :func:`qifgap.bifurcation.continuation.snsl`).
+    :func:`qifgap.bifurcation.snic.snsl`).
     """
     delta = val.positive("delta", delta)
     g_arr = np.atleast_1d(np.asarray(g_values, dtype=float))

@@ -1,6 +1,7 @@
 """Phase portrait of the firing-rate equations: vector field, nullclines, fixed points, orbits.
 
-r-nullcline: v = g/2 − Δ/(2π r);  v-nullclines: v = ±sqrt(π² r² − J r − η̄)  (τ = 1).
+r-nullcline: v = v*(r) = g/2 − Δ/(2π r) (closed_form.v_star); v-nullclines:
+v = ±sqrt(π² r² − J r − η̄) (τ = 1). The tests check both against qifgap.model.rhs = 0.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import numpy as np
 
 from .. import meanfield
 from ..model import rhs
-from .closed_form import fixed_points
+from .closed_form import fixed_points, v_star
 
 
 def phase_portrait(
@@ -46,7 +47,7 @@ def phase_portrait(
         "dr": dr,
         "dv": dv,
         "nullcline_r": rn,
-        "r_nullcline": g / 2 - delta / (2 * math.pi * rn),
+        "r_nullcline": v_star(rn, g, delta),
         "v_nullcline_upper": root,
         "v_nullcline_lower": -root,
         "fixed_points": np.array(
