@@ -171,10 +171,7 @@ def _initial_state(*, y0, r0, v0, P: int, n_syn: int, keyword: bool) -> np.ndarr
 def _currents(current, m: Model, *, keyword: bool) -> list[Current]:
     """One current per population: a common one, or ``{population: current}``."""
     per_population = (
-        not keyword
-        and isinstance(current, Mapping)
-        and "kind" not in current
-        and len(current) > 0
+        not keyword and isinstance(current, Mapping) and "kind" not in current and len(current) > 0
     )
     if not per_population:
         return [as_current(current)] * m.P

@@ -50,7 +50,9 @@ class Population:
     def __post_init__(self):
         name = self.name
         if not isinstance(name, str) or not name or "." in name or name != name.strip():
-            raise ValueError(f"population names must be non-empty strings without '.', got {name!r}")
+            raise ValueError(
+                f"population names must be non-empty strings without '.', got {name!r}"
+            )
         key = f"populations.{name}."
         checked = {
             "eta_bar": val.finite(key + "eta_bar", self.eta_bar),
@@ -164,9 +166,8 @@ class Model:
                 raise ValueError(f"populations.{name} must be a mapping, got {entry!r}")
             for key in entry:
                 if key not in _POPULATION_KEYS:
-                    raise ValueError(
-                        f"populations.{name}.{key}: unknown key (known: {', '.join(_POPULATION_KEYS)})"
-                    )
+                    known = ", ".join(_POPULATION_KEYS)
+                    raise ValueError(f"populations.{name}.{key}: unknown key (known: {known})")
             if "eta_bar" not in entry:
                 raise ValueError(f"populations.{name}.eta_bar is required")
             pops.append(Population(name=name, **entry))
