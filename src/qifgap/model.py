@@ -30,6 +30,8 @@ import math
 
 import numpy as np
 
+from .defaults import MODEL
+
 __all__ = [
     "rhs",
     "jacobian",
@@ -42,15 +44,16 @@ __all__ = [
 ]
 
 
-def rhs(r, v, *, eta_bar, delta, J, g, tau=1.0, I=0.0, kappa=0.0):
-    """Right-hand side (dr/dt, dv/dt) of the firing-rate equations (works on arrays)."""
+def rhs(r, v, *, eta_bar, delta, J, g, tau=MODEL["tau"], I=0.0, kappa=MODEL["kappa"]):
+    """Right-hand side (dr/dt, dv/dt) of the one-population equations (works on arrays of states):
+    the P = 1, τ_s = 0 case of :func:`rhs_populations` (tested equal to it)."""
     dr = (delta / (math.pi * tau) + r * (2.0 * v - g)) / tau
     dv = (v * v + eta_bar + I + (J + g * kappa) * tau * r - (math.pi * tau * r) ** 2) / tau
     return dr, dv
 
 
-def jacobian(r, v, *, J, g, tau=1.0, kappa=0.0):
-    """Jacobian ∂(ṙ, v̇)/∂(r, v) of :func:`rhs`."""
+def jacobian(r, v, *, J, g, tau=MODEL["tau"], kappa=MODEL["kappa"]):
+    """Jacobian ∂(ṙ, v̇)/∂(r, v) of :func:`rhs` (the P = 1 case of :func:`jacobian_populations`)."""
     return np.array(
         [
             [(2.0 * v - g) / tau, 2.0 * r / tau],
@@ -161,7 +164,7 @@ def jacobian_populations(
     return jac
 
 
-def kuramoto_from_rv(r, v, *, tau=1.0):
+def kuramoto_from_rv(r, v, *, tau=MODEL["tau"]):
     """Kuramoto order parameter Z = (1 − W̄)/(1 + W̄) with W = π τ r + i v (conformal map)."""
     w_conj = math.pi * tau * np.asarray(r) - 1j * np.asarray(v)
     return (1.0 - w_conj) / (1.0 + w_conj)
