@@ -44,7 +44,7 @@ def positive_int(name: str, value) -> int:
         whole = False
     if not whole:
         raise ValueError(f"{name} must be a whole number, got {value!r}")
-    n = int(value)
+    n = int(float(value))
     if n < 1:
         raise ValueError(f"{name} must be >= 1, got {value!r}")
     return n
