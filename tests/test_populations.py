@@ -383,7 +383,9 @@ def test_per_population_current_and_initial_state():
     [
         (dict(model=EI, y0=[0.0] * 4), r"y0 must hold .* 5 numbers"),
         (dict(model=EI, y0=[-0.1, 0, 0, 0, 0]), r"y0: the rates"),
-        (dict(model=EI, kappa=[0.0, 1.0, 2.0]), r"kappa must be a number or 2 numbers"),
+        (dict(model=EI, kappa=[0.0, 1.0, 2.0]), r"kappa must be a number or 2 finite numbers"),
+        (dict(model=EI, kappa=[0.0, math.nan]), r"kappa must be a number or 2 finite numbers"),
+        (dict(model=EI, kappa="auto"), r"kappa must be a number"),
         (dict(model=EI, current={"X": 1.0}), r"current\.X: unknown population"),
         (dict(model=EI, current={"I": "strong"}), r"current\.I"),
         (dict(model=EI, eta_bar=1.0), r"eta_bar: give the model's parameters in model"),

@@ -105,9 +105,10 @@ def integrate(
             raise ValueError(f"t_eval must lie inside [t_start, t_end] = [{t_start}, {t_end}]")
 
     y_out = _solve(m, kappas, currents, y_init, t_start, t_end, t_out, rtol=rtol, atol=atol)
-    r, v = y_out[:, :P], y_out[:, P : 2 * P]
+    r = np.ascontiguousarray(y_out[:, :P])
+    v = np.ascontiguousarray(y_out[:, P : 2 * P])
     Z = kuramoto_from_rv(r, v, tau=m.tau)
-    common = {
+    options = {
         "t_start": t_start,
         "t_end": t_end,
         "dt_out": None if t_eval is not None else dt_out,
@@ -118,18 +119,20 @@ def integrate(
         params = {
             "model": "meanfield",
             **{"eta_bar": eta_bar, "delta": delta, "J": J, "g": g, "tau": tau, "kappa": kappa},
-            **{"t_start": t_start, "t_end": t_end, "r0": y_init[0], "v0": y_init[1]},
-            **common,
+            **options,
+            "r0": float(y_init[0]),
+            "v0": float(y_init[P]),
             "current": currents[0].to_dict(),
             "qifgap_version": __version__,
         }
-        return TimeSeries(t=t_out, r=r[:, 0], v=v[:, 0], Z=Z[:, 0], params=params)
+        r, v, Z = r[:, 0].copy(), v[:, 0].copy(), Z[:, 0].copy()
+        return TimeSeries(t=t_out, r=r, v=v, Z=Z, params=params)
     params = {
         "model": "meanfield",
         **m.to_dict(),
         "kappa": kappas.tolist(),
         "y0": y_init.tolist(),
-        **common,
+        **options,
         "current": {name: c.to_dict() for name, c in zip(m.names, currents, strict=True)},
         "qifgap_version": __version__,
     }
@@ -137,13 +140,17 @@ def integrate(
 
 
 def _kappas(kappa, m: Model) -> np.ndarray:
+    """κ per population: the populations' own (None), one number for all, or P numbers."""
     if kappa is None:
         return m.kappa
-    kappas = np.array(kappa, dtype=float) if np.ndim(kappa) else np.full(m.P, float(kappa))
-    if kappas.shape != (m.P,):
-        raise ValueError(f"kappa must be a number or {m.P} numbers (one per population)")
-    if not np.all(np.isfinite(kappas)):
-        raise ValueError(f"kappa must be finite, got {kappa!r}")
+    if np.ndim(kappa) == 0:
+        return np.full(m.P, val.finite("kappa", kappa))
+    try:
+        kappas = np.array(kappa, dtype=float)
+    except (TypeError, ValueError):
+        kappas = np.empty(0)
+    if kappas.shape != (m.P,) or not np.all(np.isfinite(kappas)):
+        raise ValueError(f"kappa must be a number or {m.P} finite numbers, got {kappa!r}")
     return kappas
 
 
