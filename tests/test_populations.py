@@ -140,6 +140,8 @@ def _with(path: str, value):
         (_with("populations.E.eta", 1.0), r"populations\.E\.eta: unknown key"),
         (_with("gap", {}), r"gap: unknown key"),
         ({"populations": {}}, r"populations: expected a non-empty mapping"),
+        ({"populations": {"a.b": {"eta_bar": 0.0}}}, r"populations\.a\.b: a name must be"),
+        ({"populations": {1: {"eta_bar": 0.0}}}, r"populations\.1: a name must be"),
     ],
 )
 def test_bad_model_is_refused_naming_the_key(spec, message):

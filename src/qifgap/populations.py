@@ -20,7 +20,6 @@ and validated once, when it is made: every error is one ValueError naming the ke
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
@@ -28,6 +27,7 @@ import numpy as np
 
 from . import _validate as val
 from .defaults import MODEL, NETWORK
+from .model import spike_asymmetry
 
 __all__ = ["Population", "Model"]
 
@@ -50,9 +50,7 @@ class Population:
     def __post_init__(self):
         name = self.name
         if not isinstance(name, str) or not name or "." in name or name != name.strip():
-            raise ValueError(
-                f"population names must be non-empty strings without '.', got {name!r}"
-            )
+            raise ValueError(f"populations.{name}: a name must be a non-empty string without '.'")
         key = f"populations.{name}."
         checked = {
             "eta_bar": val.finite(key + "eta_bar", self.eta_bar),
@@ -69,7 +67,7 @@ class Population:
     @property
     def kappa(self) -> float:
         """κ = ln(V_p/|V_r|), the spike asymmetry (MP20)."""
-        return math.log(self.v_peak / abs(self.v_reset))
+        return spike_asymmetry(self.v_peak, self.v_reset)
 
     def to_dict(self) -> dict:
         """The population's entry of a model mapping (without its name; N only if set)."""
