@@ -30,10 +30,21 @@ def non_negative(name: str, value) -> float:
     return x
 
 
+def negative(name: str, value) -> float:
+    x = finite(name, value)
+    if x >= 0:
+        raise ValueError(f"{name} must be < 0, got {value!r}")
+    return x
+
+
 def positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not float(value).is_integer():
+    try:
+        whole = not isinstance(value, bool) and float(value).is_integer()
+    except (TypeError, ValueError):
+        whole = False
+    if not whole:
         raise ValueError(f"{name} must be a whole number, got {value!r}")
-    n = int(value)
+    n = int(float(value))
     if n < 1:
         raise ValueError(f"{name} must be >= 1, got {value!r}")
     return n

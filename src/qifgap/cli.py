@@ -2,32 +2,84 @@
 
     qifgap simulate --N 1000000 --eta-bar -5 --J 15 --g 0 --t-end 100 --threads 2 -o net.npz
     qifgap meanfield --eta-bar -5 --J 15 --g 0 --t-end 100 -o mf.npz
+    qifgap meanfield --model ei.yaml --t-end 40 -o mf.npz
 
-The network run shows its progress when standard error is a terminal. Outputs are the same
-``.npz`` files the workflow writes (``qifgap.results.load_timeseries``).
+``--model`` reads a model declaration (YAML or JSON, the mapping of
+:meth:`qifgap.populations.Model.from_dict`: ``populations``, ``J``, ``g``) instead of the
+one-population options. Defaults come from :mod:`qifgap.defaults`. The network run shows its
+progress when standard error is a terminal. Outputs are the same ``.npz`` files the workflow
+writes (``qifgap.results.load_timeseries``). Time is in units of τ.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import sys
 import time
+from pathlib import Path
 
 from . import meanfield, network
+from .defaults import MEANFIELD, MODEL, NETWORK
 from .inputs import Constant
+from .populations import Model
+
+# one-population options that a model file replaces; their defaults (None: required) are applied
+# only without --model
+_SINGLE = {"eta_bar": None, "J": None, "g": None, "delta": MODEL["delta"], "tau": MODEL["tau"]}
 
 
 def _model_args(parser):
-    parser.add_argument("--eta-bar", type=float, required=True, help="centre η̄ of the Lorentzian")
-    parser.add_argument("--delta", type=float, default=1.0, help="half-width Δ (default 1)")
-    parser.add_argument("--J", type=float, required=True, help="chemical coupling J")
-    parser.add_argument("--g", type=float, required=True, help="gap-junction coupling g")
-    parser.add_argument("--tau", type=float, default=1.0, help="membrane time constant τ")
+    parser.add_argument("--model", help="model file (YAML or JSON: populations, J, g)")
+    parser.add_argument("--eta-bar", type=float, help="centre η̄ of the Lorentzian")
+    parser.add_argument("--delta", type=float, help=f"half-width Δ (default {MODEL['delta']})")
+    parser.add_argument("--J", type=float, help="chemical coupling J")
+    parser.add_argument("--g", type=float, help="gap-junction coupling g")
+    parser.add_argument(
+        "--tau", type=float, help=f"membrane time constant τ (default {MODEL['tau']})"
+    )
     parser.add_argument("--t-start", type=float, default=0.0)
     parser.add_argument("--t-end", type=float, required=True)
-    parser.add_argument("--current", type=float, default=0.0, help="constant input current I")
+    parser.add_argument("--current", type=float, default=0.0,
+                        help="constant input current I (every population)")  # fmt: skip
     parser.add_argument("-o", "--output", required=True, help="output .npz file")
+
+
+def load_model(path) -> Model:
+    """A :class:`Model` from a YAML or JSON file; ValueError naming the file and the key."""
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise ValueError(f"--model {path}: {exc.strerror}") from None
+    try:
+        if path.suffix == ".json":
+            spec = json.loads(text)
+        else:
+            import yaml  # the workflow's dependency; only model files need it here
+
+            spec = yaml.safe_load(text)
+        return Model.from_dict(spec)
+    except ValueError as exc:
+        raise ValueError(f"--model {path}: {exc}") from None
+    except Exception as exc:  # a YAML syntax error
+        raise ValueError(f"--model {path}: cannot read it ({type(exc).__name__}: {exc})") from None
+
+
+def _model_kwargs(args) -> dict:
+    """``{"model": Model}`` with --model, else the keyword API's η̄, Δ, J, g, τ."""
+    given = {k: getattr(args, k) for k in _SINGLE if getattr(args, k) is not None}
+    if args.model is not None:
+        if given:
+            options = ", ".join("--" + k.replace("_", "-") for k in given)
+            raise ValueError(f"{options}: the model file declares the model; drop these options")
+        return {"model": load_model(args.model)}
+    kw = {**_SINGLE, **given}
+    missing = ["--" + k.replace("_", "-") for k, x in kw.items() if x is None]
+    if missing:
+        raise ValueError(f"{', '.join(missing)}: required (or --model)")
+    return kw
 
 
 def main(argv=None) -> int:
@@ -37,36 +89,36 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sim = sub.add_parser("simulate", help="simulate the spiking network")
     _model_args(sim)
-    sim.add_argument("--N", type=int, required=True, help="number of neurons")
-    sim.add_argument("--dt", type=float, default=1e-4)
-    sim.add_argument("--v-peak", type=float, default=100.0)
-    sim.add_argument("--v-reset", type=float, default=-100.0)
-    sim.add_argument("--reset", choices=["flight", "instant"], default="flight")
-    sim.add_argument("--heterogeneity", choices=["quantiles", "random"], default="quantiles")
-    sim.add_argument("--seed", type=int, default=None)
-    sim.add_argument("--v-init", type=float, default=0.0)
-    sim.add_argument("--rate-bin", type=float, default=1e-2)
-    sim.add_argument("--raster-neurons", type=int, default=100)
-    sim.add_argument("--threads", type=int, default=1)
+    sim.add_argument(
+        "--N", type=int, help="number of neurons (a model file gives N per population)"
+    )
+    sim.add_argument("--dt", type=float, default=NETWORK["dt"])
+    sim.add_argument("--v-peak", type=float, help=f"threshold (default {NETWORK['v_peak']})")
+    sim.add_argument("--v-reset", type=float, help=f"reset (default {NETWORK['v_reset']})")
+    sim.add_argument("--reset", choices=["flight", "instant"], default=NETWORK["reset"])
+    sim.add_argument("--heterogeneity", choices=["quantiles", "random"],
+                     default=NETWORK["heterogeneity"])  # fmt: skip
+    sim.add_argument("--seed", type=int, default=NETWORK["seed"])
+    sim.add_argument("--v-init", type=float, default=NETWORK["v_init"])
+    sim.add_argument("--rate-bin", type=float, default=NETWORK["rate_bin"])
+    sim.add_argument("--raster-neurons", type=int, default=NETWORK["raster_neurons"])
+    sim.add_argument("--threads", type=int, default=NETWORK["threads"])
     mf = sub.add_parser("meanfield", help="integrate the firing-rate equations")
     _model_args(mf)
-    mf.add_argument("--kappa", type=float, default=0.0, help="spike-asymmetry term κ")
-    mf.add_argument("--dt-out", type=float, default=1e-2)
+    mf.add_argument("--kappa", type=float, default=None,
+                    help="spike-asymmetry term κ (default: ln(V_p/|V_r|) of each population, "
+                         "0 without a model file)")  # fmt: skip
+    mf.add_argument("--dt-out", type=float, default=MEANFIELD["dt_out"])
     args = parser.parse_args(argv)
 
-    common = dict(
-        eta_bar=args.eta_bar, delta=args.delta, J=args.J, g=args.g, tau=args.tau,
-        t_start=args.t_start, t_end=args.t_end, current=Constant(args.current),
-    )  # fmt: skip
     started = time.perf_counter()
     try:
+        common = dict(**_model_kwargs(args), t_start=args.t_start, t_end=args.t_end,
+                      current=Constant(args.current))  # fmt: skip
         if args.command == "simulate":
             result = network.simulate(
-                **common, N=args.N, dt=args.dt, v_peak=args.v_peak, v_reset=args.v_reset,
-                reset=args.reset, heterogeneity=args.heterogeneity, seed=args.seed,
-                v_init=args.v_init, rate_bin=args.rate_bin, raster_neurons=args.raster_neurons,
-                threads=args.threads, progress=sys.stderr.isatty(),
-            )  # fmt: skip
+                **common, **_network_kwargs(args), progress=sys.stderr.isatty()
+            )
         else:
             result = meanfield.integrate(**common, kappa=args.kappa, dt_out=args.dt_out)
     except (ValueError, FloatingPointError) as exc:
@@ -77,6 +129,23 @@ def main(argv=None) -> int:
     print(f"qifgap {args.command}: wrote {args.output} ({time.perf_counter() - started:.1f} s, "
           f"peak RSS {rss_mb:.0f} MB)", file=sys.stderr)  # fmt: skip
     return 0
+
+
+def _network_kwargs(args) -> dict:
+    """The network options; N, V_p and V_r are per population in a model file."""
+    kw = dict(dt=args.dt, reset=args.reset, heterogeneity=args.heterogeneity, seed=args.seed,
+              v_init=args.v_init, rate_bin=args.rate_bin, raster_neurons=args.raster_neurons,
+              threads=args.threads)  # fmt: skip
+    single = {"N": args.N, "v_peak": args.v_peak, "v_reset": args.v_reset}
+    if args.model is not None:
+        given = ["--" + k.replace("_", "-") for k, x in single.items() if x is not None]
+        if given:
+            raise ValueError(f"{', '.join(given)}: the model file sets these per population")
+        return kw
+    if args.N is None:
+        raise ValueError("--N: required (or --model)")
+    defaults = {"v_peak": NETWORK["v_peak"], "v_reset": NETWORK["v_reset"]}
+    return {**kw, **{k: x if x is not None else defaults.get(k) for k, x in single.items()}}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -138,7 +138,10 @@ def _json_default(obj):
 class TimeSeries:
     """Population time series: rate r, mean voltage v and Kuramoto order parameter Z at times t.
 
-    ``params`` holds every input of the run that made it and the package version.
+    ``populations`` empty: one population, 1-D ``r``, ``v``, ``Z`` (the keyword API). Otherwise
+    ``r``, ``v``, ``Z`` are (time × P) arrays, columns in the order of ``populations``, and
+    :meth:`population` gives one column as a one-population series. ``params`` holds every
+    input of the run that made it and the package version.
     """
 
     t: np.ndarray
@@ -146,16 +149,41 @@ class TimeSeries:
     v: np.ndarray
     Z: np.ndarray
     params: dict = field(default_factory=dict)
+    populations: tuple[str, ...] = ()
 
     _arrays = ("t", "r", "v", "Z")
+
+    def __post_init__(self):
+        self.populations = tuple(str(name) for name in self.populations)
+
+    def _column(self, name: str) -> int:
+        if name not in self.populations:
+            known = self.populations or "none: a one-population result"
+            raise ValueError(f"unknown population {name!r} (populations: {known})")
+        return self.populations.index(name)
+
+    def _view_params(self, name: str) -> dict:
+        return {**self.params, "population": name}
+
+    def population(self, name: str) -> TimeSeries:
+        """The one-population series of population ``name``: 1-D views of its columns."""
+        k = self._column(name)
+        return TimeSeries(
+            t=self.t, r=self.r[:, k], v=self.v[:, k], Z=self.Z[:, k], params=self._view_params(name)
+        )
 
     def save(self, path) -> None:
         """Save as ``.npz`` (arrays plus a JSON ``params`` entry), atomically and reproducibly:
         the same result gives the same bytes."""
+        write_npz(path, self._file_arrays())
+
+    def _file_arrays(self) -> dict:
         arrays = {name: np.asarray(getattr(self, name)) for name in self._arrays}
         arrays["params"] = np.array(json.dumps(self.params, sort_keys=True, default=_json_default))
         arrays["kind"] = np.array(type(self).__name__)
-        write_npz(path, arrays)
+        if self.populations:
+            arrays["populations"] = np.array(self.populations, dtype=str)
+        return arrays
 
 
 @dataclass
@@ -163,14 +191,45 @@ class NetworkResult(TimeSeries):
     """Network time series (binned) plus the spikes of the recorded neurons.
 
     ``spike_times[k]`` is the emission time of the k-th recorded spike, ``spike_ids[k]`` the
-    index (0..N−1) of the neuron that fired it; ``raster_neurons`` lists the recorded indices.
+    global index of the neuron that fired it; ``raster_neurons`` lists the recorded indices.
+    With ``populations``, neurons are numbered population by population in model order:
+    population k owns indices ``population_offsets[k]`` … ``population_offsets[k+1] − 1``.
     """
 
     spike_times: np.ndarray = field(default_factory=lambda: np.empty(0))
     spike_ids: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     raster_neurons: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    population_offsets: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
     _arrays = ("t", "r", "v", "Z", "spike_times", "spike_ids", "raster_neurons")
+
+    def __post_init__(self):
+        super().__post_init__()
+        self.population_offsets = np.asarray(self.population_offsets, dtype=np.int64)
+        if self.populations and self.population_offsets.shape != (len(self.populations) + 1,):
+            raise ValueError(
+                f"population_offsets must have {len(self.populations) + 1} entries "
+                f"(P + 1), got {self.population_offsets.shape}"
+            )
+
+    def population(self, name: str) -> NetworkResult:
+        """Population ``name`` alone: its columns, and its spikes and recorded neurons with
+        indices local to the population (0 … N_name − 1)."""
+        k = self._column(name)
+        lo, hi = self.population_offsets[k], self.population_offsets[k + 1]
+        mine = (self.spike_ids >= lo) & (self.spike_ids < hi)
+        recorded = self.raster_neurons[(self.raster_neurons >= lo) & (self.raster_neurons < hi)]
+        return NetworkResult(
+            t=self.t, r=self.r[:, k], v=self.v[:, k], Z=self.Z[:, k],
+            params=self._view_params(name), spike_times=self.spike_times[mine],
+            spike_ids=self.spike_ids[mine] - lo, raster_neurons=recorded - lo,
+        )  # fmt: skip
+
+    def _file_arrays(self) -> dict:
+        arrays = super()._file_arrays()
+        if self.populations:
+            arrays["population_offsets"] = self.population_offsets
+        return arrays
 
 
 def load_timeseries(path) -> TimeSeries:
@@ -180,4 +239,8 @@ def load_timeseries(path) -> TimeSeries:
         cls = NetworkResult if kind == "NetworkResult" else TimeSeries
         arrays = {name: data[name] for name in cls._arrays}
         params = json.loads(str(data["params"]))
+        if "populations" in data:
+            arrays["populations"] = tuple(str(name) for name in data["populations"])
+        if "population_offsets" in data:
+            arrays["population_offsets"] = data["population_offsets"]
     return cls(**arrays, params=params)
