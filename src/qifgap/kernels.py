@@ -177,9 +177,9 @@ def run_block(
             status = BUFFER_FULL
             done = s
             break
-        # drive common to the neurons of a: Σ_b g_ab v_b + τ_a Σ_b J_ab s_b + I_a
+        # drive common to the neurons of a: I_a + Σ_b g_ab v_b + τ_a Σ_b J_ab s_b
         for a in range(P):
-            d = 0.0
+            d = current[a, s]
             for b in range(P):
                 d += g[a, b] * v_mean[b]
             for b in range(P):
@@ -187,7 +187,7 @@ def run_block(
                     d += J[a, b] * tau[a] * trace[b]
                 else:  # s_b = r_b = spikes / (N_b dt)
                     d += J[a, b] * tau[a] * emitted_prev[b] / (pop_N[b] * dt)
-            drive[a] = d + current[a, s]
+            drive[a] = d
         sample_z = s % steps_per_bin == z_offset
         for ch in prange(n_chunks):
             lo = chunk_lo[ch]

@@ -397,60 +397,55 @@ class ThreadChooser:
 
     Results do not depend on the thread count, so the choice is free. A multi-threaded step
     waits at a barrier for every thread, and a core taken by another process stalls it; one
-    thread then runs faster. After a first block (compilation, caches) the two options are timed
-    on one block each; the faster one runs, and the other is timed again once the run has spent
-    ``REPROBE`` times the cost of its last probe (so a slow probe costs at most ~1/REPROBE) and
-    at least ``MIN_BLOCKS`` blocks.
+    thread then runs faster. The first block (compilation, caches) is not timed; then each
+    option runs one block and the faster one (per neuron-step, the multi-threaded one only if
+    it is ``MARGIN`` faster) is chosen. Its cost is updated after every block; the other option
+    is timed again on one block once the chosen one has run for ``REPROBE`` times the duration
+    of the other's last block (so a slow probe costs at most ~1/REPROBE of the run) and for at
+    least ``MIN_BLOCKS`` blocks.
     """
 
     REPROBE = 20.0
     MIN_BLOCKS = 8
-    MARGIN = 0.9  # the multi-threaded option must be at least 10 % faster to be chosen
+    MARGIN = 0.9
 
     def __init__(self, threads: int):
         self.threads = threads
-        self.cost = {}  # thread count -> seconds per neuron-step, last measured
+        self.cost = {}  # thread count -> seconds per neuron-step of its last block
+        self.last = {}  # thread count -> seconds of its last block
         self.current = threads
-        self.probe = None  # thread count being timed in this block
         self.blocks = 0
-        self.since_probe = 0.0
-        self.probe_cost = 0.0
-        self.blocks_since_probe = 0
+        self.since = 0.0  # seconds run with the current option since the other was timed
+        self.blocks_since = 0
 
     def next(self) -> int:
         """The thread count of the next block."""
-        self.probe = None
         if self.threads == 1 or self.blocks == 0:
             return self.threads
         for option in (self.threads, 1):
             if option not in self.cost:
-                self.probe = option
                 return option
         other = 1 if self.current != 1 else self.threads
-        if (
-            self.since_probe >= self.REPROBE * self.probe_cost
-            and self.blocks_since_probe >= self.MIN_BLOCKS
-        ):
-            self.probe = other
+        if self.since >= self.REPROBE * self.last[other] and self.blocks_since >= self.MIN_BLOCKS:
             return other
         return self.current
 
     def record(self, threads: int, seconds: float, neuron_steps: float) -> None:
-        """Time of the block just run with ``threads``."""
+        """Report that the last block ran ``neuron_steps`` on ``threads`` in ``seconds``."""
         self.blocks += 1
         if self.threads == 1 or self.blocks == 1:
             return
         self.cost[threads] = seconds / neuron_steps
-        if self.probe is not None:
-            self.probe_cost = seconds
-            self.since_probe = 0.0
-            self.blocks_since_probe = 0
-        else:
-            self.since_probe += seconds
-            self.blocks_since_probe += 1
+        self.last[threads] = seconds
+        if threads == self.current and len(self.cost) == 2:
+            self.since += seconds
+            self.blocks_since += 1
+        else:  # a probe
+            self.since = 0.0
+            self.blocks_since = 0
         if len(self.cost) == 2:
-            multi = self.cost[self.threads] < self.MARGIN * self.cost[1]
-            self.current = self.threads if multi else 1
+            faster = self.cost[self.threads] < self.MARGIN * self.cost[1]
+            self.current = self.threads if faster else 1
 
 
 def _chunk_layout(sizes: np.ndarray):
@@ -505,8 +500,8 @@ def _run(p: NetworkSetup, *, progress: bool) -> NetworkResult:
     column = {f: np.array([getattr(q, f) for q in pops], dtype=float) for f in
               ("tau", "tau_syn", "v_peak", "v_reset")}  # fmt: skip
     pop_N = p.sizes.astype(float)
-    J = np.ascontiguousarray(m.J, dtype=float)
-    g = np.ascontiguousarray(m.g, dtype=float)
+    J = np.array(m.J, dtype=float)  # writable copies: the signature kernels.warm_up compiles
+    g = np.array(m.g, dtype=float)
     bins_per_block = max(1, int(_NEURON_STEPS_PER_BLOCK / (N * steps_per_bin)))
     state = np.zeros((4, P))
     for a in range(P):
