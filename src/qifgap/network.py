@@ -222,14 +222,19 @@ def check_parameters(
                 "together with model="
             )
         if not isinstance(model, Model):
-            raise ValueError(f"model must be a qifgap.populations.Model, got {type(model).__name__}")
+            raise ValueError(
+                f"model must be a qifgap.populations.Model, got {type(model).__name__}"
+            )
     names = model.names
 
     def key(name, field):  # the name an error uses for a field of a population
         return field if keyword else f"populations.{name}.{field}"
 
     sizes = np.array(
-        [val.positive_int(key(p.name, "N"), p.N) if p.N is not None else 0 for p in model.populations],
+        [
+            val.positive_int(key(p.name, "N"), p.N) if p.N is not None else 0
+            for p in model.populations
+        ],
         dtype=np.int64,
     )
     for p, n in zip(model.populations, sizes, strict=True):
@@ -257,7 +262,9 @@ def check_parameters(
     G = model.g.sum(axis=1)
     for a, p in enumerate(model.populations):
         if p.v_peak > 1e6 or p.v_reset < -1e6:
-            raise ValueError(f"{key(p.name, 'v_peak')} and |{key(p.name, 'v_reset')}| must be <= 1e6")
+            raise ValueError(
+                f"{key(p.name, 'v_peak')} and |{key(p.name, 'v_reset')}| must be <= 1e6"
+            )
         for field, window in (("v_peak", p.tau / p.v_peak), ("v_reset", p.tau / abs(p.v_reset))):
             if window < 2 * dt:
                 raise ValueError(
@@ -267,7 +274,9 @@ def check_parameters(
                 )
         if G[a] * dt / p.tau >= 0.5:
             what = "g*dt/tau" if keyword else f"(sum of g.{p.name}) * dt / tau"
-            raise ValueError(f"{what} must be < 0.5 for a stable Euler step, got {G[a] * dt / p.tau:.3g}")
+            raise ValueError(
+                f"{what} must be < 0.5 for a stable Euler step, got {G[a] * dt / p.tau:.3g}"
+            )
         if 0 < p.tau_syn < 2 * dt:
             raise ValueError(
                 f"{key(p.name, 'tau_syn')} ({p.tau_syn}) must be 0 or at least 2 dt ({2 * dt:.3g})"
@@ -408,6 +417,7 @@ class ThreadChooser:
     REPROBE = 20.0
     MIN_BLOCKS = 8
     MARGIN = 0.9
+    ADAPTIVE = True  # False: always ``threads`` (benchmarks of the multi-threaded kernel)
 
     def __init__(self, threads: int):
         self.threads = threads
@@ -420,7 +430,7 @@ class ThreadChooser:
 
     def next(self) -> int:
         """The thread count of the next block."""
-        if self.threads == 1 or self.blocks == 0:
+        if self.threads == 1 or self.blocks == 0 or not self.ADAPTIVE:
             return self.threads
         for option in (self.threads, 1):
             if option not in self.cost:
@@ -639,7 +649,9 @@ def _diverged(p: NetworkSetup, state, I_block, step: int, s: int):
             f" parameters (eta_bar={pop.eta_bar}, delta={pop.delta}, J={p.model.J[0, 0]},"
             f" g={p.model.g[0, 0]})"
         )
-    voltages = ", ".join(f"{n}: {float(v):.6g}" for n, v in zip(p.model.names, state[0], strict=True))
+    voltages = ", ".join(
+        f"{n}: {float(v):.6g}" for n, v in zip(p.model.names, state[0], strict=True)
+    )
     raise SimulationDiverged(
         f"network state diverged at step {step} (t = {t_fail:.6g}): mean voltages {voltages}."
         f" Likely cause: dt = {p.dt} too large, or an input too strong, for this model"

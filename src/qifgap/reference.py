@@ -97,7 +97,10 @@ def simulate_reference(
         countdown.append(np.zeros(p["N"], dtype=np.int64))  # flight steps left; 0 = integrating
         n_emit.append(max(1, int(round(p["tau"] / p["v_peak"] / dt))))
         n_ref.append(
-            max(n_emit[-1] + 1, int(round((p["tau"] / p["v_peak"] + p["tau"] / abs(p["v_reset"])) / dt)))
+            max(
+                n_emit[-1] + 1,
+                int(round((p["tau"] / p["v_peak"] + p["tau"] / abs(p["v_reset"])) / dt)),
+            )
         )
     v_mean = np.array([Va.mean() for Va in V])
     spikes_prev = np.zeros(P)
@@ -111,9 +114,7 @@ def simulate_reference(
         rate_prev = spikes_prev / (np.array([p["N"] for p in pops]) * dt)
         s = np.array([s_trace[b] if pops[b]["tau_syn"] > 0 else rate_prev[b] for b in range(P)])
         # drive of each population, from the state after the previous step
-        drive = [
-            gm[a] @ v_mean + pops[a]["tau"] * (Jm[a] @ s) + currents[a](t) for a in range(P)
-        ]
+        drive = [gm[a] @ v_mean + pops[a]["tau"] * (Jm[a] @ s) + currents[a](t) for a in range(P)]
         b_out, within = divmod(n, steps_per_bin)
         spikes = np.zeros(P)
         for a, p in enumerate(pops):
@@ -158,7 +159,9 @@ def simulate_reference(
         params={"model": "network-reference", "N": int(sizes.sum()), "reset": reset},
     )
     if model is None:
-        return NetworkResult(**{k: (a[:, 0] if k in ("r", "v", "Z") else a) for k, a in out.items()})
+        return NetworkResult(
+            **{k: (a[:, 0] if k in ("r", "v", "Z") else a) for k, a in out.items()}
+        )
     return NetworkResult(
         **out,
         populations=tuple(names),
