@@ -1,8 +1,8 @@
-"""numba kernels of the QIF network (the scheme of science.md §1; time in units of τ).
+"""numba kernels of the QIF network of P populations (science.md §1, §6; time in units of τ).
 
-Each neuron j integrates, by forward Euler with step dt,
+Each neuron j of population a integrates, by forward Euler with step dt,
 
-    τ dV_j/dt = V_j² + η_j + g (v − V_j) + J τ r + I(t).
+    τ_a dV_j/dt = V_j² + η_j + I_a(t) + τ_a Σ_b J_ab s_b + Σ_b g_ab (v_b − V_j).
 
 State encoding (one float64 per neuron, so the hot loop streams two arrays, ``x`` and ``eta``):
 
@@ -14,12 +14,17 @@ State encoding (one float64 per neuron, so the hot loop streams two arrays, ``x`
 With ``instant=True`` (the check variant) a neuron reaching V_p is reset to V_r at once and its
 spike emitted in the same step.
 
-v is the mean of V over the integrating neurons (all neurons with ``instant=True``); r is the
-number of spikes emitted in the previous step over N dt, so each spike kicks all neurons by J/N.
+v_b is the mean of V over the integrating neurons of b (all its neurons with ``instant=True``);
+r_b the number of spikes of b emitted in the previous step over N_b dt, so that with
+τ_s,b = 0 (s_b = r_b) each spike kicks the neurons of a by J_ab/N_b.
 
-Determinism: neurons are processed in fixed chunks of ``CHUNK``; each chunk reduces its sums
-in its own order and the chunk partials are added serially, so results are bit-identical for
-any number of threads.
+Neurons are stored population by population and processed in chunks of at most ``CHUNK``
+neurons that never straddle two populations, so every chunk sees scalar parameters and the
+inner loop is one vectorised select loop. For P = 1 the chunks are those of the
+one-population kernel.
+
+Determinism: each chunk reduces its sums in its own order and the chunk partials are added
+serially, so results are bit-identical for any number of threads.
 """
 
 from __future__ import annotations
