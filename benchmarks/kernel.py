@@ -2,6 +2,7 @@
 
     python benchmarks/kernel.py            # N = 1e4, 1e5, 1e6
     python benchmarks/kernel.py --quick    # N = 1e4, 1e5 only
+    python benchmarks/kernel.py --quick --work 2e7   # a smoke test of the script
 
 Rows:
 * P = 1 (keyword API, g = 0 and 1): today's kernel against the one-population kernel of commit
@@ -72,13 +73,14 @@ def time_numpy(N, g, steps):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="skip N = 1e6")
+    ap.add_argument("--work", type=float, default=2e9, help="neuron-steps per timing")
     args = ap.parse_args()
     network.ThreadChooser.ADAPTIVE = False
     original = importlib.import_module(_original.load().__name__ + ".network")
     kernels.warm_up()
     importlib.import_module(_original.NAME + ".kernels").warm_up()
     sizes = [10**4, 10**5] if args.quick else [10**4, 10**5, 10**6]
-    work = 2e9  # neuron-steps per timing of the fast kernels
+    work = args.work  # neuron-steps per timing of the fast kernels
     print("ns per neuron-step")
     print(f"{'N':>9} {'model':>12} {'numpy':>8} {'original 1T':>12} {'1 thread':>9} "
           f"{'2 threads':>10} {'1T/orig':>8} {'2T/1T':>6}")  # fmt: skip

@@ -309,7 +309,8 @@ def test_asymmetric_spikes_in_one_population_need_kappa_of_the_sender():
 
 
 @pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="numba has one thread here")
-def test_two_populations_do_not_depend_on_thread_count():
+def test_two_populations_do_not_depend_on_thread_count(monkeypatch):
+    """One thread, two threads on every block, and two threads chosen block by block."""
     model = Model(
         populations=(
             Population(name="E", eta_bar=1.0, N=2 * kernels.CHUNK + 5, v_reset=-50.0),
@@ -320,33 +321,50 @@ def test_two_populations_do_not_depend_on_thread_count():
     )
     kw = dict(model=model, t_end=2.0, raster_neurons=20)
     one = network.simulate(**kw, threads=1)
+    adaptive = network.simulate(**kw, threads=2)
+    monkeypatch.setattr(network.ThreadChooser, "ADAPTIVE", False)
     two = network.simulate(**kw, threads=2)
-    assert one.r.sum() > 0
+    assert np.all(one.r.sum(axis=0) > 0)
     for name in ("r", "v", "Z", "spike_times", "spike_ids"):
         assert np.array_equal(getattr(one, name), getattr(two, name)), name
+        assert np.array_equal(getattr(one, name), getattr(adaptive, name)), name
 
 
 def test_thread_chooser_falls_back_to_one_thread_and_reprobes():
-    """Fake timings: two threads stalled (10× slower) → one thread, with a probe of two threads
-    only after 20× the probe's cost; two threads faster again → two threads."""
-    chooser = network.ThreadChooser(2)
-    seconds = {1: 1.0, 2: 10.0}
-    used = []
-    for _ in range(400):
-        threads = chooser.next()
-        used.append(threads)
-        chooser.record(threads, seconds[threads], 1.0)
-    assert used[:3] == [2, 2, 1]  # first block (compilation) untimed, then one probe each
-    assert used.count(2) <= 3 + 400 // 200 + 1  # re-probes cost ≤ 1/REPROBE of the run
-    assert used[-1] == 1 and 2 in used[3:]  # it keeps re-probing
-    seconds[2] = 0.5  # the other process has gone
-    used = []
-    for _ in range(300):
-        threads = chooser.next()
-        used.append(threads)
-        chooser.record(threads, seconds[threads], 1.0)
-    assert used[-100:].count(2) >= 95  # back on two threads, probing one thread now and then
-    assert network.ThreadChooser(1).next() == 1
+    """Fake timings: two threads stalled (10× slower per neuron-step) → one thread, with short
+    probes of two threads costing ≤ ~1/REPROBE of the time; two threads 2× faster again → two
+    threads."""
+    N, block = 1000, 20_000
+    chooser = network.ThreadChooser(2, N)
+    cost = {1: 1.0, 2: 10.0}  # seconds per neuron-step
+
+    def run(n):
+        used = []
+        for _ in range(n):
+            threads, steps = chooser.next()
+            steps = steps or block
+            seconds = cost[threads] * N * steps
+            chooser.record(threads, steps != block, seconds, N * steps)
+            used.append((threads, steps, seconds))
+        return used
+
+    used = run(400)
+    probe = chooser.probe_steps
+    assert probe < block
+    assert used[:3] == [(1, probe, cost[1] * N * probe), (2, probe, 10 * N * probe),
+                        (1, probe, N * probe)]  # fmt: skip
+    later = used[3:]
+    assert all(steps == probe for threads, steps, _ in later if threads == 2)  # probes only
+    assert sum(1 for threads, _, _ in later if threads == 2) >= 2  # it keeps probing
+    stalled = sum(sec for threads, _, sec in later if threads == 2)
+    assert stalled / sum(sec for _, _, sec in later) < 1.5 / chooser.REPROBE
+    cost[2] = 0.5  # the other process has gone
+    used = run(300)
+    steps_on = {1: 0, 2: 0}
+    for threads, steps, _ in used[-100:]:
+        steps_on[threads] += steps
+    assert steps_on[2] > 0.95 * (steps_on[1] + steps_on[2])
+    assert network.ThreadChooser(1, N).next() == (1, None)
 
 
 # --- results and guard rails --------------------------------------------------------------------

@@ -402,57 +402,71 @@ def simulate(
 
 
 class ThreadChooser:
-    """Chooses the thread count of each block: ``threads`` or 1, whichever ran faster.
+    """Chooses the thread count of each stretch of steps: ``threads`` or 1, whichever ran
+    faster when last timed.
 
     Results do not depend on the thread count, so the choice is free. A multi-threaded step
-    waits at a barrier for every thread, and a core taken by another process stalls it; one
-    thread then runs faster. The first block (compilation, caches) is not timed; then each
-    option runs one block and the faster one (per neuron-step, the multi-threaded one only if
-    it is ``MARGIN`` faster) is chosen. Its cost is updated after every block; the other option
-    is timed again on one block once the chosen one has run for ``REPROBE`` times the duration
-    of the other's last block (so a slow probe costs at most ~1/REPROBE of the run) and for at
-    least ``MIN_BLOCKS`` blocks.
+    waits at a barrier for every thread, and a core taken by another process stalls it for up
+    to a scheduler time slice per step; one thread then runs faster. The first stretch
+    (compilation, caches) runs on one thread, untimed; then each option is timed on a short
+    probe of ``probe_steps`` steps and the faster one (per neuron-step; the multi-threaded one
+    only if it is ``MARGIN`` faster) runs the rest of the block. Its cost is updated after
+    every stretch; the other option is probed again once the chosen one has run for
+    ``REPROBE`` times the duration of the other's last probe (a slow probe costs at most
+    ~1/REPROBE of the run) and for at least ``MIN_STRETCHES`` stretches.
     """
 
     REPROBE = 20.0
-    MIN_BLOCKS = 8
+    MIN_STRETCHES = 4
     MARGIN = 0.9
+    PROBE_NEURON_STEPS = 2e6  # a probe: ~1 ms on two free cores, ≤ 0.5 s when stalled
     ADAPTIVE = True  # False: always ``threads`` (benchmarks of the multi-threaded kernel)
 
-    def __init__(self, threads: int):
+    def __init__(self, threads: int, N: int):
         self.threads = threads
-        self.cost = {}  # thread count -> seconds per neuron-step of its last block
-        self.last = {}  # thread count -> seconds of its last block
+        self.probe_steps = max(10, int(self.PROBE_NEURON_STEPS / N))
+        self.cost = {}  # thread count -> seconds per neuron-step, last measured
+        self.last_probe = {}  # thread count -> seconds of its last probe
         self.current = threads
-        self.blocks = 0
-        self.since = 0.0  # seconds run with the current option since the other was timed
-        self.blocks_since = 0
+        self.stretches = 0
+        self.since = 0.0  # seconds run with the current option since the last probe
+        self.stretches_since = 0
 
-    def next(self) -> int:
-        """The thread count of the next block."""
-        if self.threads == 1 or self.blocks == 0 or not self.ADAPTIVE:
-            return self.threads
+    @property
+    def fixed(self) -> bool:
+        return self.threads == 1 or not self.ADAPTIVE
+
+    def next(self) -> tuple[int, int | None]:
+        """(thread count, number of steps or None for the rest of the block) of the next
+        stretch."""
+        if self.fixed:
+            return self.threads, None
+        if self.stretches == 0:
+            return 1, self.probe_steps
         for option in (self.threads, 1):
             if option not in self.cost:
-                return option
+                return option, self.probe_steps
         other = 1 if self.current != 1 else self.threads
-        if self.since >= self.REPROBE * self.last[other] and self.blocks_since >= self.MIN_BLOCKS:
-            return other
-        return self.current
+        if (
+            self.since >= self.REPROBE * self.last_probe[other]
+            and self.stretches_since >= self.MIN_STRETCHES
+        ):
+            return other, self.probe_steps
+        return self.current, None
 
-    def record(self, threads: int, seconds: float, neuron_steps: float) -> None:
-        """Report that the last block ran ``neuron_steps`` on ``threads`` in ``seconds``."""
-        self.blocks += 1
-        if self.threads == 1 or self.blocks == 1:
+    def record(self, threads: int, probe: bool, seconds: float, neuron_steps: float) -> None:
+        """Report that the last stretch ran ``neuron_steps`` on ``threads`` in ``seconds``."""
+        self.stretches += 1
+        if self.fixed or self.stretches == 1 or neuron_steps <= 0:
             return
         self.cost[threads] = seconds / neuron_steps
-        self.last[threads] = seconds
-        if threads == self.current and len(self.cost) == 2:
-            self.since += seconds
-            self.blocks_since += 1
-        else:  # a probe
+        if probe:
+            self.last_probe[threads] = seconds
             self.since = 0.0
-            self.blocks_since = 0
+            self.stretches_since = 0
+        else:
+            self.since += seconds
+            self.stretches_since += 1
         if len(self.cost) == 2:
             faster = self.cost[self.threads] < self.MARGIN * self.cost[1]
             self.current = self.threads if faster else 1
@@ -525,7 +539,7 @@ def _run(p: NetworkSetup, *, progress: bool) -> NetworkResult:
     spike_steps, spike_ids = [], []
     z_offset = max(steps_per_bin // 2 - 1, 0)
 
-    chooser = ThreadChooser(p.threads)
+    chooser = ThreadChooser(p.threads, N)
     previous_threads = numba.get_num_threads()
     started = time.perf_counter()
     try:
@@ -537,23 +551,26 @@ def _run(p: NetworkSetup, *, progress: bool) -> NetworkResult:
             I_block = np.empty((P, n_steps))
             for a, current in enumerate(p.currents):
                 I_block[a] = current(times)
-            threads = chooser.next()
-            kernels.set_threads(threads)
-            block_started = time.perf_counter()
             s = 0
             while s < n_steps:
-                status, s, n_rec = kernels.run_block(
-                    x, eta, I_block, s, n_steps, steps_per_bin, z_offset, dt,
-                    chunk_lo, chunk_pop, pop_chunks, pop_N, column["tau"], J, g,
-                    column["tau_syn"], column["v_peak"], column["v_reset"], p.n_ref, p.n_emit,
-                    instant, state, history, r_bins[b0:b1], v_bins[b0:b1], z_bins[b0:b1],
-                    raster, raster_pop, rec_step, rec_id, 0, step0,
-                )  # fmt: skip
-                spike_steps.append(rec_step[:n_rec].copy())
-                spike_ids.append(rec_id[:n_rec].copy())
-                if status == kernels.BLOWUP:
-                    _diverged(p, state, I_block, step0 + s - 1, s - 1)
-            chooser.record(threads, time.perf_counter() - block_started, N * n_steps)
+                threads, stretch = chooser.next()
+                s_end = n_steps if stretch is None else min(n_steps, s + stretch)
+                kernels.set_threads(threads)
+                stretch_started, s_begin = time.perf_counter(), s
+                while s < s_end:
+                    status, s, n_rec = kernels.run_block(
+                        x, eta, I_block, s, s_end, steps_per_bin, z_offset, dt,
+                        chunk_lo, chunk_pop, pop_chunks, pop_N, column["tau"], J, g,
+                        column["tau_syn"], column["v_peak"], column["v_reset"], p.n_ref,
+                        p.n_emit, instant, state, history, r_bins[b0:b1], v_bins[b0:b1],
+                        z_bins[b0:b1], raster, raster_pop, rec_step, rec_id, 0, step0,
+                    )  # fmt: skip
+                    spike_steps.append(rec_step[:n_rec].copy())
+                    spike_ids.append(rec_id[:n_rec].copy())
+                    if status == kernels.BLOWUP:
+                        _diverged(p, state, I_block, step0 + s - 1, s - 1)
+                elapsed = time.perf_counter() - stretch_started
+                chooser.record(threads, stretch is not None, elapsed, N * (s - s_begin))
             if progress:
                 _report_progress(b1 / n_bins, time.perf_counter() - started)
     finally:
