@@ -410,16 +410,18 @@ class ThreadChooser:
     to a scheduler time slice per step; one thread then runs faster. The first stretch
     (compilation, caches) runs on one thread, untimed; then each option is timed on a short
     probe of ``probe_steps`` steps and the faster one (per neuron-step; the multi-threaded one
-    only if it is ``MARGIN`` faster) runs the rest of the block. Its cost is updated after
-    every stretch; the other option is probed again once the chosen one has run for
-    ``REPROBE`` times the duration of the other's last probe (a slow probe costs at most
-    ~1/REPROBE of the run) and for at least ``MIN_STRETCHES`` stretches.
+    only if it is ``MARGIN`` faster) runs on. Its cost is updated after every stretch. One
+    thread runs to the end of each block; the multi-threaded option runs stretches of 2, 4,
+    8, … probes while it stays faster, so a lucky probe costs little. The other option is
+    probed again once the chosen one has run for ``REPROBE`` times the duration of the other's
+    last probe (a slow probe costs at most ~1/REPROBE of the run) and for at least
+    ``MIN_STRETCHES`` stretches.
     """
 
     REPROBE = 20.0
     MIN_STRETCHES = 4
     MARGIN = 0.9
-    PROBE_NEURON_STEPS = 2e6  # a probe: ~1 ms on two free cores, ≤ 0.5 s when stalled
+    PROBE_NEURON_STEPS = 2e6  # a probe: ~1 ms on two free cores
     ADAPTIVE = True  # False: always ``threads`` (benchmarks of the multi-threaded kernel)
 
     def __init__(self, threads: int, N: int):
@@ -431,14 +433,17 @@ class ThreadChooser:
         self.stretches = 0
         self.since = 0.0  # seconds run with the current option since the last probe
         self.stretches_since = 0
+        self.trust = 1  # the multi-threaded option runs 2**trust probes at a time
+        self._probe = False
 
     @property
     def fixed(self) -> bool:
         return self.threads == 1 or not self.ADAPTIVE
 
     def next(self) -> tuple[int, int | None]:
-        """(thread count, number of steps or None for the rest of the block) of the next
+        """(thread count, number of steps; None: to the end of the block) of the next
         stretch."""
+        self._probe = True
         if self.fixed:
             return self.threads, None
         if self.stretches == 0:
@@ -452,15 +457,18 @@ class ThreadChooser:
             and self.stretches_since >= self.MIN_STRETCHES
         ):
             return other, self.probe_steps
-        return self.current, None
+        self._probe = False
+        if self.current == 1:
+            return 1, None
+        return self.current, self.probe_steps * 2**self.trust
 
-    def record(self, threads: int, probe: bool, seconds: float, neuron_steps: float) -> None:
-        """Report that the last stretch ran ``neuron_steps`` on ``threads`` in ``seconds``."""
+    def record(self, threads: int, seconds: float, neuron_steps: float) -> None:
+        """Report that the stretch just run took ``seconds`` for ``neuron_steps`` on ``threads``."""
         self.stretches += 1
         if self.fixed or self.stretches == 1 or neuron_steps <= 0:
             return
         self.cost[threads] = seconds / neuron_steps
-        if probe:
+        if self._probe:
             self.last_probe[threads] = seconds
             self.since = 0.0
             self.stretches_since = 0
@@ -469,7 +477,12 @@ class ThreadChooser:
             self.stretches_since += 1
         if len(self.cost) == 2:
             faster = self.cost[self.threads] < self.MARGIN * self.cost[1]
-            self.current = self.threads if faster else 1
+            chosen = self.threads if faster else 1
+            if chosen != self.current or chosen == 1:
+                self.trust = 1
+            elif not self._probe:
+                self.trust = min(self.trust + 1, 20)
+            self.current = chosen
 
 
 def _chunk_layout(sizes: np.ndarray):
@@ -570,7 +583,7 @@ def _run(p: NetworkSetup, *, progress: bool) -> NetworkResult:
                     if status == kernels.BLOWUP:
                         _diverged(p, state, I_block, step0 + s - 1, s - 1)
                 elapsed = time.perf_counter() - stretch_started
-                chooser.record(threads, stretch is not None, elapsed, N * (s - s_begin))
+                chooser.record(threads, elapsed, N * (s - s_begin))
             if progress:
                 _report_progress(b1 / n_bins, time.perf_counter() - started)
     finally:
