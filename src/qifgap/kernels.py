@@ -1,8 +1,8 @@
-"""numba kernels of the QIF network (the scheme of science.md §1; time in units of τ).
+"""numba kernels of the QIF network of P populations (science.md §1, §6; time in units of τ).
 
-Each neuron j integrates, by forward Euler with step dt,
+Each neuron j of population a integrates, by forward Euler with step dt,
 
-    τ dV_j/dt = V_j² + η_j + g (v − V_j) + J τ r + I(t).
+    τ_a dV_j/dt = V_j² + η_j + I_a(t) + τ_a Σ_b J_ab s_b + Σ_b g_ab (v_b − V_j).
 
 State encoding (one float64 per neuron, so the hot loop streams two arrays, ``x`` and ``eta``):
 
@@ -14,12 +14,17 @@ State encoding (one float64 per neuron, so the hot loop streams two arrays, ``x`
 With ``instant=True`` (the check variant) a neuron reaching V_p is reset to V_r at once and its
 spike emitted in the same step.
 
-v is the mean of V over the integrating neurons (all neurons with ``instant=True``); r is the
-number of spikes emitted in the previous step over N dt, so each spike kicks all neurons by J/N.
+v_b is the mean of V over the integrating neurons of b (all its neurons with ``instant=True``);
+r_b the number of spikes of b emitted in the previous step over N_b dt, so that with
+τ_s,b = 0 (s_b = r_b) each spike kicks the neurons of a by J_ab/N_b.
 
-Determinism: neurons are processed in fixed chunks of ``CHUNK``; each chunk reduces its sums
-in its own order and the chunk partials are added serially, so results are bit-identical for
-any number of threads.
+Neurons are stored population by population and processed in chunks of at most ``CHUNK``
+neurons that never straddle two populations, so every chunk sees scalar parameters and the
+inner loop is one vectorised select loop. For P = 1 the chunks are those of the
+one-population kernel.
+
+Determinism: each chunk reduces its sums in its own order and the chunk partials are added
+serially, so results are bit-identical for any number of threads.
 """
 
 from __future__ import annotations
@@ -89,9 +94,14 @@ def run_block(
     steps_per_bin,
     z_offset,
     dt,
+    chunk_lo,
+    chunk_pop,
+    pop_chunks,
+    pop_N,
     tau,
     J,
     g,
+    tau_syn,
     v_peak,
     v_reset,
     n_ref,
@@ -103,6 +113,7 @@ def run_block(
     bin_vsum,
     z_sample,
     rec_idx,
+    rec_pop,
     rec_step,
     rec_id,
     n_rec,
@@ -110,37 +121,59 @@ def run_block(
 ):
     """Run the Euler steps s = s_begin … s_end − 1 of a block that starts at global step step0.
 
-    ``current[s]`` is I at the start of step s (time t_start + (step0 + s) dt).
+    Neurons are stored population by population; chunk ``ch`` holds the neurons
+    ``chunk_lo[ch] … chunk_lo[ch + 1] − 1``, all of population ``chunk_pop[ch]``, and population
+    a owns the chunks ``pop_chunks[a] … pop_chunks[a + 1] − 1``. Per population a (arrays of
+    length P): ``pop_N``, ``tau``, ``tau_syn``, ``v_peak``, ``v_reset``, ``n_ref``, ``n_emit``;
+    ``J[a, b]``, ``g[a, b]``: coupling of a (post) by b (pre). ``current[a, s]`` is I_a at the
+    start of step s (time t_start + (step0 + s) dt).
 
-    ``state`` = [v, spikes emitted in the previous step, neurons in flight] is read and
-    updated. ``history`` (length n_ref) is the ring buffer of threshold crossings per step:
-    a neuron crossing at step s emits its spike at step s + n_emit and integrates again from
-    step s + n_ref, so the kernel needs only one count per chunk, not a scan for emissions.
+    A neuron of a integrates τ_a dV/dt = V² + η + I_a + τ_a Σ_b J_ab s_b + Σ_b g_ab (v_b − V),
+    with v_b the mean voltage of b's integrating neurons after the previous step, r_b(n) the
+    spikes of b emitted in step n over N_b dt, and s_b(n + 1) = r_b(n) (τ_s,b = 0: a kick of
+    J_ab/N_b per spike) or s_b(n + 1) = s_b(n) + (dt/τ_s,b)(r_b(n) − s_b(n)).
 
-    Step s of the block adds its spike count to ``bin_spikes[s // steps_per_bin]`` and its mean
-    voltage to ``bin_vsum[...]``; after step s with s % steps_per_bin == z_offset the Kuramoto
-    order parameter is sampled into ``z_sample``. Spikes of the neurons ``rec_idx`` are appended
-    to (rec_step, rec_id) as global step numbers from index ``n_rec`` on.
+    ``state[:, a]`` = [v_a, spikes of a emitted in the previous step, neurons of a in flight,
+    s_a] is read and updated. ``history[a]`` (first n_ref[a] entries used) is the ring buffer of
+    threshold crossings per step of a: a neuron crossing at step s emits its spike at step
+    s + n_emit and integrates again from step s + n_ref, so the kernel needs only one count per
+    chunk, not a scan for emissions.
+
+    Step s of the block adds the spike count of a to ``bin_spikes[s // steps_per_bin, a]`` and
+    its mean voltage to ``bin_vsum[..., a]``; after step s with s % steps_per_bin == z_offset the
+    Kuramoto order parameter of each population is sampled into ``z_sample[..., a]``. Spikes of
+    the neurons ``rec_idx`` (of populations ``rec_pop``) are appended to (rec_step, rec_id) as
+    global step numbers from index ``n_rec`` on.
 
     Returns (status, s, n_rec) with s the first step not done: status OK (s = s_end), BLOWUP
-    (the mean voltage after step s − 1 is not finite or exploded) or BUFFER_FULL (the spike
+    (a mean voltage after step s − 1 is not finite or exploded) or BUFFER_FULL (the spike
     buffer cannot take another step; drain it and call again from s).
     """
-    N = x.size
-    n_chunks = (N + CHUNK - 1) // CHUNK
+    P = pop_N.size
+    n_chunks = chunk_pop.size
     part_v = np.empty(n_chunks)
     part_c = np.empty(n_chunks)
     part_zr = np.zeros(n_chunks)
     part_zi = np.zeros(n_chunks)
-    dt_over_tau = dt / tau
-    inv_v_peak = 1.0 / v_peak
-    c = dt / tau
-    one_minus_cg = 1.0 - c * g
-    x_cross = REFRACTORY + n_ref
-    x_emit = REFRACTORY + (n_ref - n_emit)
+    c = np.empty(P)
+    one_minus_cg = np.empty(P)
+    inv_v_peak = np.empty(P)
+    x_cross = np.empty(P)
+    x_emit = np.empty(P)
+    drive = np.empty(P)
+    for a in range(P):
+        G = 0.0
+        for b in range(P):
+            G += g[a, b]
+        c[a] = dt / tau[a]
+        one_minus_cg[a] = 1.0 - c[a] * G
+        inv_v_peak[a] = 1.0 / v_peak[a]
+        x_cross[a] = REFRACTORY + n_ref[a]
+        x_emit[a] = REFRACTORY + (n_ref[a] - n_emit[a])
     v_mean = state[0]
     emitted_prev = state[1]
     in_flight = state[2]
+    trace = state[3]
     n_watch = rec_idx.size
     status = OK
     done = s_end
@@ -149,64 +182,81 @@ def run_block(
             status = BUFFER_FULL
             done = s
             break
-        # drive common to all neurons: g v + J τ r + I, with r = spikes / (N dt)
-        a = g * v_mean + J * tau * emitted_prev / (N * dt) + current[s]
+        # drive common to the neurons of a: I_a + Σ_b g_ab v_b + τ_a Σ_b J_ab s_b
+        for a in range(P):
+            d = current[a, s]
+            for b in range(P):
+                d += g[a, b] * v_mean[b]
+            for b in range(P):
+                if tau_syn[b] > 0.0:
+                    d += J[a, b] * tau[a] * trace[b]
+                else:  # s_b = r_b = spikes / (N_b dt)
+                    d += J[a, b] * tau[a] * emitted_prev[b] / (pop_N[b] * dt)
+            drive[a] = d
         sample_z = s % steps_per_bin == z_offset
         for ch in prange(n_chunks):
-            lo = ch * CHUNK
-            hi = min(lo + CHUNK, N)
+            lo = chunk_lo[ch]
+            hi = chunk_lo[ch + 1]
+            p = chunk_pop[ch]
             if instant:
-                pv, pc = _chunk_instant(x[lo:hi], eta[lo:hi], c, a, one_minus_cg, v_peak, v_reset)
+                pv, pc = _chunk_instant(
+                    x[lo:hi], eta[lo:hi], c[p], drive[p], one_minus_cg[p], v_peak[p], v_reset[p]
+                )
             else:
                 pv, pc = _chunk_flight(
-                    x[lo:hi], eta[lo:hi], c, a, one_minus_cg, v_peak, v_reset, x_cross
-                )
+                    x[lo:hi], eta[lo:hi], c[p], drive[p], one_minus_cg[p], v_peak[p],
+                    v_reset[p], x_cross[p],
+                )  # fmt: skip
             part_v[ch] = pv
             part_c[ch] = pc
             if sample_z:
                 part_zr[ch], part_zi[ch] = _chunk_kuramoto(
-                    x[lo:hi], x_cross, dt_over_tau, inv_v_peak
+                    x[lo:hi], x_cross[p], c[p], inv_v_peak[p]
                 )
-        vsum = 0.0
-        crossings = 0.0
-        for ch in range(n_chunks):
-            vsum += part_v[ch]
-            crossings += part_c[ch]
-        if instant:
-            emitted = crossings
-            n_integrating = float(N)
-        else:
-            step = step0 + s
-            slot = step % n_ref
-            emitted = history[(step - n_emit) % n_ref]
-            in_flight += crossings - history[slot]  # history[slot]: crossings n_ref steps ago
-            history[slot] = crossings
-            n_integrating = N - in_flight
-        v_mean = vsum / n_integrating if n_integrating > 0 else v_mean
-        emitted_prev = emitted
-        b = s // steps_per_bin
-        bin_spikes[b] += emitted
-        bin_vsum[b] += v_mean
-        if sample_z:
-            zr = 0.0
-            zi = 0.0
-            for ch in range(n_chunks):
-                zr += part_zr[ch]
-                zi += part_zi[ch]
-            z_sample[b] = complex(zr / N, zi / N)
+        b_out = s // steps_per_bin
+        step = step0 + s
+        blown = False
+        for a in range(P):
+            vsum = 0.0
+            crossings = 0.0
+            for ch in range(pop_chunks[a], pop_chunks[a + 1]):
+                vsum += part_v[ch]
+                crossings += part_c[ch]
+            if instant:
+                emitted = crossings
+                n_integrating = pop_N[a]
+            else:
+                slot = step % n_ref[a]
+                emitted = history[a, (step - n_emit[a]) % n_ref[a]]
+                in_flight[a] += crossings - history[a, slot]  # crossings n_ref[a] steps ago
+                history[a, slot] = crossings
+                n_integrating = pop_N[a] - in_flight[a]
+            v_mean[a] = vsum / n_integrating if n_integrating > 0 else v_mean[a]
+            emitted_prev[a] = emitted
+            if tau_syn[a] > 0.0:
+                trace[a] += (dt / tau_syn[a]) * (emitted / (pop_N[a] * dt) - trace[a])
+            bin_spikes[b_out, a] += emitted
+            bin_vsum[b_out, a] += v_mean[a]
+            if sample_z:
+                zr = 0.0
+                zi = 0.0
+                for ch in range(pop_chunks[a], pop_chunks[a + 1]):
+                    zr += part_zr[ch]
+                    zi += part_zi[ch]
+                z_sample[b_out, a] = complex(zr / pop_N[a], zi / pop_N[a])
+            if not (abs(v_mean[a]) < 1e10):
+                blown = True
         for w in range(n_watch):
             xj = x[rec_idx[w]]
-            if (xj == v_reset) if instant else (xj == x_emit):
-                rec_step[n_rec] = step0 + s
+            p = rec_pop[w]
+            if (xj == v_reset[p]) if instant else (xj == x_emit[p]):
+                rec_step[n_rec] = step
                 rec_id[n_rec] = rec_idx[w]
                 n_rec += 1
-        if not (abs(v_mean) < 1e10):
+        if blown:
             status = BLOWUP
             done = s + 1
             break
-    state[0] = v_mean
-    state[1] = emitted_prev
-    state[2] = in_flight
     return status, done, n_rec
 
 
@@ -241,12 +291,14 @@ def set_threads(threads: int) -> int:
 
 def warm_up() -> None:
     """Compile (or load from the cache) every kernel on a tiny network."""
+    one = np.ones(1)
     for instant in (False, True):
-        x = np.zeros(4)
-        eta = np.ones(4)
         run_block(
-            x, eta, np.zeros(2), 0, 2, 1, 0, 1e-4, 1.0, 1.0, 0.5, 100.0, -100.0, 200, 100,
-            instant, np.zeros(3), np.zeros(200), np.zeros(2), np.zeros(2),
-            np.zeros(2, np.complex128),
-            np.zeros(1, np.int64), np.zeros(4, np.int64), np.zeros(4, np.int64), 0, 0,
+            np.zeros(4), np.ones(4), np.zeros((1, 2)), 0, 2, 1, 0, 1e-4,
+            np.array([0, 4]), np.zeros(1, np.int64), np.array([0, 1]), 4.0 * one, one,
+            np.ones((1, 1)), 0.5 * np.ones((1, 1)), 0.0 * one, 100.0 * one, -100.0 * one,
+            np.array([200]), np.array([100]), instant, np.zeros((4, 1)), np.zeros((1, 200)),
+            np.zeros((2, 1)), np.zeros((2, 1)), np.zeros((2, 1), np.complex128),
+            np.zeros(1, np.int64), np.zeros(1, np.int64), np.zeros(4, np.int64),
+            np.zeros(4, np.int64), 0, 0,
         )  # fmt: skip
