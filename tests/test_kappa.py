@@ -48,9 +48,7 @@ def test_run_meanfield_uses_the_resolved_kappa(v_reset):
     params = run({"kappa": "auto"}, v_peak=100.0, v_reset=v_reset, dt=1e-4)
     mf = experiments.run_meanfield(params)
     J_eff = BASE["J"] + BASE["g"] * math.log(100.0 / abs(v_reset))
-    ref = meanfield.integrate(
-        eta_bar=1.0, delta=1.0, J=J_eff, g=1.5, t_end=mf.t[-1], t_eval=mf.t
-    )
+    ref = meanfield.integrate(eta_bar=1.0, delta=1.0, J=J_eff, g=1.5, t_end=mf.t[-1], t_eval=mf.t)
     np.testing.assert_allclose(mf.r, ref.r, rtol=1e-7, atol=1e-10)
     np.testing.assert_allclose(mf.v, ref.v, rtol=1e-7, atol=1e-10)
 
