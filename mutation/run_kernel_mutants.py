@@ -1,7 +1,10 @@
 """Apply each semantic mutant of mutation/kernel_mutants.yaml to a scratch copy of the repository
 and run the listed tests there; print a table (mutant, killed by, time).
 
-    python mutation/run_kernel_mutants.py [--only NAME ...] [--keep]
+    python mutation/run_kernel_mutants.py [--table FILE] [--only NAME ...] [--keep]
+
+``--table mutation/issue14_mutants.yaml`` runs the planted bugs of issue 14 that live outside
+the kernel (κ sign, frozen current, Gaussian heterogeneity, Kuramoto map) the same way.
 
 Exit status 0 if every mutant is killed; 1 if one survives; 2 if a search pattern no longer
 matches the source (the table must be updated after a rewrite of the kernel), or if the
@@ -97,10 +100,11 @@ def imported_from(root: Path) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--table", type=Path, default=TABLE, help="mutant table (YAML)")
     parser.add_argument("--only", nargs="*", help="run only these mutants")
     parser.add_argument("--keep", action="store_true", help="keep the scratch copies")
     args = parser.parse_args(argv)
-    table = yaml.safe_load(TABLE.read_text())
+    table = yaml.safe_load(args.table.read_text())
     tests, mutants = table["tests"], table["mutants"]
     if args.only:
         unknown = set(args.only) - {m["name"] for m in mutants}
