@@ -41,16 +41,47 @@ def test_crossing_period_ignores_jitter_at_the_crossings():
 def test_crossing_period_needs_two_crossings():
     assert math.isnan(metrics.crossing_period(T[:200], np.sin(2 * np.pi * T[:200] / 2.5)))
     assert math.isnan(metrics.crossing_period(T, np.ones_like(T)))
+    # two crossings, the second between the last two samples: y = x, crossings at 1.5 and 3.5
+    assert metrics.crossing_period([0, 1, 2, 3, 4], [0, -1, 1, -1, 1]) == 2.0
+    # the first rise does not count: x was not below mean − h before it
+    assert math.isnan(metrics.crossing_period([0, 1, 2, 3], [-0.05, 1, -1, 0.05]))
+
+
+def test_crossing_period_of_pulses():
+    """Pulses 20 % of the time: the signal dips to −0.5 std below its mean, which arms the
+    default hysteresis (0.25 std) but not one of 1.25 std."""
+    pulses = ((T % 2.5) < 0.5).astype(float)
+    assert metrics.crossing_period(T, pulses) == pytest.approx(2.5, rel=1e-9)
+    assert math.isnan(metrics.crossing_period(T, pulses, hysteresis=1.25))
 
 
 @pytest.mark.parametrize("f0", [0.73, 2.1])
 def test_spectral_peak_of_a_sine(f0):
     x = 1.0 + 0.5 * np.sin(2 * np.pi * f0 * T) + 0.02 * T  # offset and trend are removed
     f, share = metrics.spectral_peak(T, x)
-    assert f == pytest.approx(f0, rel=1e-3)
+    assert f == pytest.approx(f0, rel=1e-5)  # parabolic refinement: 1e-3 of a padded bin
     # the share counts ±1 bin of the unpadded spectrum around the peak: 0.714 of a Hann-windowed
     # sine (whose main lobe is ±2 bins), not 1 as the docstring says
     assert share == pytest.approx(0.714, abs=0.01)
+
+
+def test_spectral_peak_detrends_on_any_time_origin():
+    """A steep trend (50 per τ) on a time axis that starts at 100: removed exactly."""
+    t = T + 100.0
+    f, share = metrics.spectral_peak(t, np.sin(2 * np.pi * 0.73 * t) + 50.0 * t)
+    assert f == pytest.approx(0.73, rel=1e-5)
+    assert share == pytest.approx(0.714, abs=0.01)
+
+
+def test_spectral_peak_of_tiny_signals_and_of_a_parabola():
+    f, _ = metrics.spectral_peak(T, 1e-5 * np.sin(2 * np.pi * 0.73 * T))  # total power ≪ 1
+    assert f == pytest.approx(0.73, rel=1e-5)
+    # the detrending is linear: a parabola keeps its power at the lowest frequencies
+    f, share = metrics.spectral_peak(T, (T - 25.0) ** 2)
+    assert f < 0.02 and share > 0.4
+    # eight samples are enough for an answer
+    f, share = metrics.spectral_peak(T[:8], np.sin(T[:8]))
+    assert math.isfinite(f) and math.isfinite(share)
 
 
 def test_spectral_peak_of_a_damped_oscillation():
@@ -85,7 +116,7 @@ def _series(t, r, v, Z):
 
 
 def test_compare_known_series():
-    r_mf = 1.0 + 0.5 * np.sin(2 * np.pi * T / 2.5)
+    r_mf = 2.0 + 0.5 * np.sin(2 * np.pi * T / 2.5)
     v_mf = -0.2 + 0.3 * np.cos(2 * np.pi * T / 2.5)
     z_mf = 0.5 * np.exp(2j * np.pi * T / 2.5)
     mf = _series(T, r_mf, v_mf, z_mf)
@@ -97,8 +128,8 @@ def test_compare_known_series():
     assert out["rmse_v"] == pytest.approx(0.05)
     assert out["rel_rmse_v"] == pytest.approx(0.05 / np.sqrt(np.mean(v_mf**2)))
     assert out["rmse_Z"] == pytest.approx(0.5 * math.sqrt(2))  # |iz − z| = √2 |z|
-    assert out["mean_r_mf"] == pytest.approx(1.0, abs=1e-9)
-    assert out["mean_r_net"] == pytest.approx(1.1, abs=1e-9)
+    assert out["mean_r_mf"] == pytest.approx(2.0, abs=1e-9)
+    assert out["mean_r_net"] == pytest.approx(2.2, abs=1e-9)
     assert out["mean_v_net"] == pytest.approx(-0.15, abs=1e-9)
     assert out["std_r_mf"] == pytest.approx(0.5 / math.sqrt(2), rel=1e-6)
     assert out["amplitude_r_net"] == pytest.approx(1.1, rel=1e-4)
@@ -127,10 +158,13 @@ def test_compare_window():
 def test_compare_refuses_other_grids_and_empty_windows():
     a = _series(T, np.ones_like(T), np.ones_like(T), np.ones_like(T))
     b = _series(T + 0.001, np.ones_like(T), np.ones_like(T), np.ones_like(T))
-    with pytest.raises(ValueError, match="same time grid"):
+    same_grid = r"^net and mf must be sampled on the same time grid$"
+    with pytest.raises(ValueError, match=same_grid):
         metrics.compare(a, b)
     c = _series(T[:-1], np.ones(T.size - 1), np.ones(T.size - 1), np.ones(T.size - 1))
-    with pytest.raises(ValueError, match="same time grid"):
+    with pytest.raises(ValueError, match=same_grid):
         metrics.compare(a, c)
-    with pytest.raises(ValueError, match="fewer than two samples"):
+    with pytest.raises(ValueError, match=r"^the comparison window \[t_min, t_max\] holds fewer"):
         metrics.compare(a, a, t_min=20.0, t_max=20.005)
+    two = metrics.compare(a, a, t_min=T[10], t_max=T[11])  # two samples are enough
+    assert two["t_min"] == T[10] and two["t_max"] == T[11] and two["rmse_r"] == 0.0
