@@ -43,6 +43,8 @@ def test_crossing_period_needs_two_crossings():
     assert math.isnan(metrics.crossing_period(T, np.ones_like(T)))
     # two crossings, the second between the last two samples: y = x, crossings at 1.5 and 3.5
     assert metrics.crossing_period([0, 1, 2, 3, 4], [0, -1, 1, -1, 1]) == 2.0
+    # a sample exactly at the mean ends a rise: crossings at 1 and 5
+    assert metrics.crossing_period(range(7), [-1, 0, 1, 0, -1, 0, 1]) == 4.0
     # the first rise does not count: x was not below mean − h before it
     assert math.isnan(metrics.crossing_period([0, 1, 2, 3], [-0.05, 1, -1, 0.05]))
 
@@ -76,8 +78,10 @@ def test_spectral_peak_detrends_on_any_time_origin():
 def test_spectral_peak_of_tiny_signals_and_of_a_parabola():
     f, _ = metrics.spectral_peak(T, 1e-5 * np.sin(2 * np.pi * 0.73 * T))  # total power ≪ 1
     assert f == pytest.approx(0.73, rel=1e-5)
-    # the detrending is linear: a parabola keeps its power at the lowest frequencies
-    f, share = metrics.spectral_peak(T, (T - 25.0) ** 2)
+    # the detrending is linear: a parabola keeps its power at the lowest frequencies, where
+    # it hides a sine of a hundredth of its size
+    x = np.sin(2 * np.pi * 0.73 * T) + 0.1 * (T - 25.0) ** 2
+    f, share = metrics.spectral_peak(T, x)
     assert f < 0.02 and share > 0.4
     # eight samples are enough for an answer
     f, share = metrics.spectral_peak(T[:8], np.sin(T[:8]))
