@@ -60,5 +60,5 @@ def test_network_z_of_the_stationary_lorentzian_state():
                            raster_neurons=0)  # fmt: skip
     z = res.Z[res.t > 4].mean()
     assert abs(z_star.imag) > 0.1
-    # finite N (quantiles) and Euler bias of v (~0.03, see test_network.py) allow ~0.01
-    assert complex(z) == pytest.approx(z_star, abs=0.015)
+    # finite N (quantiles) and the Euler bias of v (see test_network.py) allow ~0.01
+    assert complex(z) == pytest.approx(z_star, abs=0.01)  # measured: 0.003
