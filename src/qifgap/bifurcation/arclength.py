@@ -138,9 +138,11 @@ def trace(
     max_points=1000,
     on_accept: Callable[[Point], None] | None = None,
 ) -> Trace:
-    """Follow G = 0 from p0 along p0.t while ``margin(u) > 0``; at every accepted step, locate
-    the sign changes of each test ψ(z, ref) between ψ(prev, prev) and ψ(q, prev) (ref: the
-    previous accepted point, e.g. to orient null vectors the same way on both sides) and keep those that ``accept`` confirms. The last point lies on margin = 0."""
+    """Follow G = 0 from p0 along p0.t while ``margin(u) > 0``. At every accepted step q, each
+    test ψ(z, ref) is compared between ψ(prev, prev) and ψ(q, prev) (ref: the previous accepted
+    point, e.g. to orient null vectors alike on both sides); a sign change is located and kept
+    if ``accept`` confirms it. The last point lies on margin = 0. ``on_accept(q)`` is called
+    after each accepted step (e.g. to move a phase condition)."""
     points, kinds, events = [p0], [""], []
     pt = p0
     for _ in range(max_points):

@@ -176,13 +176,28 @@ def equilibria(
         accept=lambda kind, z: kind != "H" or _is_hopf(eig(z.u)),
         max_points=max_points,
     )
-    s = np.concatenate([[0.0], np.cumsum([np.linalg.norm(b.u - a.u) for a, b in
-                                          zip(tr.points[:-1], tr.points[1:], strict=True)])])
-    rows = [_row(system, parameter, z.u, kind, si, eig(z.u))
-            for z, kind, si in zip(tr.points, tr.kinds, s, strict=True)]
+    s = np.concatenate(
+        [
+            [0.0],
+            np.cumsum(
+                [
+                    np.linalg.norm(b.u - a.u)
+                    for a, b in zip(tr.points[:-1], tr.points[1:], strict=True)
+                ]
+            ),
+        ]
+    )
+    rows = [
+        _row(system, parameter, z.u, kind, si, eig(z.u))
+        for z, kind, si in zip(tr.points, tr.kinds, s, strict=True)
+    ]
     end = tr.end
     if end == "bounds":
-        end = "stop" if abs(tr.points[-1].u[-1] - stop) <= abs(tr.points[-1].u[-1] - start) else "range"
+        end = (
+            "stop"
+            if abs(tr.points[-1].u[-1] - stop) <= abs(tr.points[-1].u[-1] - start)
+            else "range"
+        )
     folds = [e for k, e in tr.events if k == "LP"]
     hopfs = [e for k, e in tr.events if k == "H"]
     users = [e for k, e in tr.events if k == "UZ"]
@@ -191,8 +206,9 @@ def equilibria(
     for e in hopfs:
         omega, l1 = first_lyapunov(system, e.u[:-1], params(e.u))
         crit = "supercritical" if l1 < 0 else "subcritical"
-        hopf_rows.append({**_state(system, parameter, e.u), "omega": omega, "l1": l1,
-                          "criticality": crit})
+        hopf_rows.append(
+            {**_state(system, parameter, e.u), "omega": omega, "l1": l1, "criticality": crit}
+        )
     return EquilibriumBranch(
         parameter,
         system,
@@ -206,7 +222,10 @@ def equilibria(
 
 def _state(system, parameter, u) -> dict:
     """{parameter: λ, state names: x} for u = (x, λ)."""
-    return {parameter: float(u[-1]), **dict(zip(system.state_names, map(float, u[:-1]), strict=True))}
+    return {
+        parameter: float(u[-1]),
+        **dict(zip(system.state_names, map(float, u[:-1]), strict=True)),
+    }
 
 
 def _is_hopf(mu) -> bool:

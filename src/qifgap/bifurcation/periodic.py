@@ -7,7 +7,7 @@ Unknowns u = (x₀, T, λ): a point of the cycle, its period and the parameter. 
 (periodicity; phase condition: x₀ on the hyperplane through the previous cycle's point normal to
 the flow there). φ and its derivatives (the monodromy matrix M = ∂φ/∂x₀, ∂φ/∂λ) come from the
 variational equations dΦ/dt = A Φ, dS/dt = A S + ∂f/∂λ, integrated with scipy's DOP853 (rtol
-1e-11, atol 1e-12 by default). The branch starts from a small cycle (amplitude ε along Re q at
+1e-10, atol 1e-12 by default). The branch starts from a small cycle (amplitude ε along Re q at
 the Hopf point, A q = iωq, period 2π/ω) and is followed by pseudo-arclength (:mod:`.arclength`).
 
 Per cycle: period, min/max/mean of each component over the orbit (2000 samples of the dense
@@ -56,7 +56,12 @@ def orbit(system: System, x0, T, p=None, *, n_samples=2000, rtol=1e-11, atol=1e-
     p = system.params if p is None else p
     t = np.linspace(0.0, T, n_samples + 1)
     sol = solve_ivp(
-        lambda t, x: system.rhs(x, p), (0.0, T), x0, method="DOP853", rtol=rtol, atol=atol,
+        lambda t, x: system.rhs(x, p),
+        (0.0, T),
+        x0,
+        method="DOP853",
+        rtol=rtol,
+        atol=atol,
         t_eval=t,
     )
     return sol.t, sol.y
@@ -101,7 +106,7 @@ def cycles(
     ds=None,
     ds_max=0.2,
     max_points=500,
-    rtol=1e-11,
+    rtol=1e-10,
     atol=1e-12,
 ) -> CycleBranch:
     """The branch of cycles born at the Hopf point ``hopf`` (a row of
@@ -141,12 +146,13 @@ def cycles(
         p[k] = lam
         return p
 
-    cache = {}
+    cache: dict[bytes, tuple] = {}
 
     def flow(u):
         key = u.tobytes()
         if key not in cache:
-            cache.clear()
+            if len(cache) >= 16:
+                del cache[next(iter(cache))]
             cache[key] = _variational(system, u[:n], u[n], params(u[-1]), k, rtol, atol)
         return cache[key]
 
@@ -212,7 +218,11 @@ def cycles(
     table = pd.DataFrame(rows)
     end = tr.end
     if end == "bounds":
-        end = "stop" if abs(table[parameter].iloc[-1] - stop) < abs(table[parameter].iloc[-1] - lam_h) else "range"
+        end = (
+            "stop"
+            if abs(table[parameter].iloc[-1] - stop) < abs(table[parameter].iloc[-1] - lam_h)
+            else "range"
+        )
     return CycleBranch(
         parameter,
         system,
@@ -232,8 +242,13 @@ def _cycle_row(system, parameter, u, p, mu, kind, rtol, atol):
     for i, c in enumerate(system.state_names):
         lo, hi = _extremes(y[i])
         row.update(
-            {f"{c}_min": lo, f"{c}_max": hi, f"{c}_mean": float(np.mean(y[i][:-1])),
-             f"{c}_amplitude": hi - lo, f"{c}_0": float(u[i])}
+            {
+                f"{c}_min": lo,
+                f"{c}_max": hi,
+                f"{c}_mean": float(np.mean(y[i][:-1])),
+                f"{c}_amplitude": hi - lo,
+                f"{c}_0": float(u[i]),
+            }
         )
     mu_max = float(np.max(np.abs(nontriv))) if nontriv.size else 0.0
     row.update(mu_max=mu_max, stable=mu_max < 1.0, point=kind)
