@@ -10,7 +10,7 @@ to |Δs| ≤ 1e-13 (the located point solves G = 0 to the corrector's tolerance)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -114,6 +114,23 @@ class Arclength:
         s = brentq(lambda s: psi(self.at(p, s)), 0.0, ds, xtol=1e-14, rtol=1e-14)
         return self.at(p, s)
 
+    def at_level(self, p: Point, q: Point, k: int, value: float) -> Point:
+        """The point between p and q with u_k = value: Newton on [G(u); u_k − value] = 0 from the
+        linear interpolation (one corrector solve instead of a search)."""
+        if p.u[k] == value:
+            return p
+        e = np.zeros_like(p.u)
+        e[k] = 1.0
+
+        def H(u):
+            return np.append(self.G(u), u[k] - value), np.vstack([self.DG(u), e])
+
+        w = (value - p.u[k]) / (q.u[k] - p.u[k])
+        res = self.newton(H, p.u + w * (q.u - p.u))
+        if res is None:
+            raise RuntimeError(f"corrector failed while locating u[{k}] = {value}")
+        return Point(res[0], self.tangent(res[0], p.t), res[1])
+
 
 @dataclass
 class Trace:
@@ -131,18 +148,20 @@ def trace(
     eng: Arclength,
     p0: Point,
     *,
-    margin: Callable[[np.ndarray], float],
+    bounds: Sequence[tuple[int, float, float]],
     tests: dict[str, Callable[[Point, Point], float]],
+    user: Sequence[tuple[int, float]] = (),
     accept: Callable[[str, Point], bool] = lambda kind, z: True,
     stop_at=(),
     max_points=1000,
     on_accept: Callable[[Point], None] | None = None,
 ) -> Trace:
-    """Follow G = 0 from p0 along p0.t while ``margin(u) > 0``. At every accepted step q, each
-    test ψ(z, ref) is compared between ψ(prev, prev) and ψ(q, prev) (ref: the previous accepted
-    point, e.g. to orient null vectors alike on both sides); a sign change is located and kept
-    if ``accept`` confirms it. The last point lies on margin = 0. ``on_accept(q)`` is called
-    after each accepted step (e.g. to move a phase condition)."""
+    """Follow G = 0 from p0 along p0.t while lo ≤ u_k ≤ hi for each (k, lo, hi) in ``bounds``.
+    At every accepted step q, each test ψ(z, ref) is compared between ψ(prev, prev) and
+    ψ(q, prev) (ref: the previous accepted point, e.g. to orient null vectors alike on both
+    sides); a sign change is located and kept if ``accept`` confirms it. User points (UZ):
+    u_k = value for (k, value) in ``user``. The last point lies on a bound. ``on_accept(q)`` is
+    called after each accepted step (e.g. to move a phase condition)."""
     points, kinds, events = [p0], [""], []
     pt = p0
     for _ in range(max_points):
@@ -158,9 +177,12 @@ def trace(
                 e = eng.locate(pt, q, lambda z, psi=psi, ref=ref: psi(z, ref))
                 if accept(k, e):
                     found.append((k, e))
-        m = margin(q.u)
-        if m <= 0:
-            found.append(("bounds", eng.locate(pt, q, lambda z: margin(z.u))))
+        for k, value in user:
+            if (pt.u[k] - value) * (q.u[k] - value) < 0:
+                found.append(("UZ", eng.at_level(pt, q, k, value)))
+        for k, lo, hi in bounds:
+            if not lo <= q.u[k] <= hi:
+                found.append(("bounds", eng.at_level(pt, q, k, lo if q.u[k] < lo else hi)))
         found.sort(key=lambda f: float(pt.t @ (f[1].u - pt.u)))
         for k, e in found:
             points.append(e)

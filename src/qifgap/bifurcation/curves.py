@@ -87,10 +87,6 @@ class _Setup:
         p[self.k[0]], p[self.k[1]] = lam
         return p
 
-    def margin(self, u):
-        lam = u[-2:]
-        return min(min(lam[i] - lo, hi - lam[i]) for i, (lo, hi) in enumerate(self.bounds))
-
 
 def _left_null(A, ref=None):
     """Unit left null vector p of A (smallest singular value), oriented along ref."""
@@ -107,7 +103,7 @@ def _run(eng, u0, setup, tests, accept, stop_at, max_points):
         tr = trace(
             eng,
             Point(u0, sign * t0, 0),
-            margin=setup.margin,
+            bounds=[(-2, *setup.bounds[0]), (-1, *setup.bounds[1])],
             tests=tests,
             accept=accept,
             stop_at=stop_at,

@@ -166,13 +166,13 @@ def equilibria(
     tests = {
         "LP": lambda z, ref: z.t[-1],
         "H": lambda z, ref: hopf_test(eig(z.u)),
-        "UZ": lambda z, ref: float(np.prod(z.u[-1] - values)),
     }
     tr = trace(
         eng,
         Point(u, t, 0),
-        margin=lambda u: min(u[-1] - lo, hi - u[-1]),
+        bounds=[(-1, lo, hi)],
         tests=tests,
+        user=[(-1, v) for v in values],
         accept=lambda kind, z: kind != "H" or _is_hopf(eig(z.u)),
         max_points=max_points,
     )

@@ -200,13 +200,13 @@ def cycles(
     tests = {
         "LPC": lambda z, r: z.t[-1],
         "PD": lambda z, r: float(np.real(np.prod(nontrivial(multipliers(z.u)) + 1.0))),
-        "UZ": lambda z, r: float(np.prod(z.u[-1] - values)),
     }
     tr = trace(
         eng,
         Point(u0, t0, 0),
-        margin=lambda u: min(u[-1] - lo, hi - u[-1]),
+        bounds=[(-1, lo, hi)],
         tests=tests,
+        user=[(-1, v) for v in values],
         max_points=max_points,
         on_accept=move_phase,
     )
