@@ -311,7 +311,7 @@ def test_cycle_branch_matches_planar_continuation_and_direct_integration():
     for c in got.itertuples():
         p = dict(eta_bar=c.eta_bar, delta=1.0, J=0.0, g=1.0)
         period, y = _period_by_integration(
-            lambda t, x, p=p: np.array(model.rhs(x[0], x[1], **p)), [c.r_0 + 1e-3, c.v_0], 200.0
+            lambda t, x, p=p: np.array(model.rhs(x[0], x[1], **p)), [c.r_0 + 1e-3, c.v_0], 100.0
         )
         assert c.period == pytest.approx(period, rel=1e-6)
         assert (c.r_min, c.r_max) == pytest.approx((y.min(), y.max()), abs=1e-3)

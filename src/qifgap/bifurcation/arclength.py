@@ -1,11 +1,13 @@
 """Pseudo-arclength continuation of G(u) = 0, G: R^(m+1) → R^m, and location of events on it.
 
 Predictor u + ds·t along the unit tangent t (the null vector of DG(u), oriented like the
-previous one); corrector: Newton on [G(u); t·(u − u_pred)] = 0. The step grows by 1.3 after a
-corrector that needed ≤ 3 iterations and halves after a failure, within [ds_min, ds_max].
-An event is a sign change of a test function ψ(u, t) between two accepted points; it is located
-by Brent's method on the arclength s ∈ (0, ds) of the points corrected from u_prev + s·t_prev,
-to |Δs| ≤ 1e-13 (the located point solves G = 0 to the corrector's tolerance).
+previous one); corrector: Newton on [G(u); t·(u − u_pred)] = 0. The step doubles after a
+corrector that needed ≤ 3 iterations, grows by 1.3 after 4 and halves after a failure, within
+[ds_min, ds_max]. An event is a sign change of a test function ψ between two accepted points;
+it is located by Brent's method on the arclength s ∈ (0, ds) of the points corrected from
+u_prev + s·t_prev, to |Δs| ≤ 1e-14 (the located point solves G = 0 to the corrector's
+tolerance). A level u_k = value (a user point, a bound) is located by one Newton solve of
+[G(u); u_k − value] = 0.
 """
 
 from __future__ import annotations
@@ -93,8 +95,8 @@ class Arclength:
         while abs(self.ds) >= self.ds_min:
             q = self.step(p, self.ds)
             if q is not None:
-                if q.iterations <= 3:
-                    self.ds = min(1.3 * self.ds, self.ds_max)
+                if q.iterations <= 4:
+                    self.ds = min((2.0 if q.iterations <= 3 else 1.3) * self.ds, self.ds_max)
                 return q
             self.ds *= 0.5
         return None

@@ -126,7 +126,7 @@ def fold_curve(
     start: dict,
     bounds: dict,
     ds=1e-2,
-    ds_max=0.1,
+    ds_max=0.5,
     max_points=2000,
 ) -> Curve:
     """The fold curve in (p1, p2) through the fold ``start`` (a row of
@@ -208,7 +208,7 @@ def hopf_curve(
     start: dict,
     bounds: dict,
     ds=1e-2,
-    ds_max=0.1,
+    ds_max=0.5,
     max_points=2000,
 ) -> Curve:
     """The Hopf curve in (p1, p2) through the Hopf point ``start`` (a row of

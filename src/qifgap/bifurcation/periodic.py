@@ -104,7 +104,7 @@ def cycles(
     amplitude=1e-2,
     values=(),
     ds=None,
-    ds_max=0.2,
+    ds_max=0.5,
     max_points=500,
     rtol=1e-10,
     atol=1e-12,
@@ -123,7 +123,7 @@ def cycles(
         raise ValueError(f"hopf must give {parameter!r} and the state: {err}") from None
     stop = val.finite("stop", stop)
     eps = val.positive("amplitude", amplitude)
-    ds = eps / 4 if ds is None else val.positive("ds", ds)
+    ds = eps / 2 if ds is None else val.positive("ds", ds)
     ds_max = val.positive("ds_max", ds_max)
     max_points = val.positive_int("max_points", max_points)
     values = np.array([val.finite("values", v) for v in np.atleast_1d(values)], dtype=float)
