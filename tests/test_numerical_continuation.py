@@ -236,6 +236,53 @@ def test_fold_curve_passes_through_the_cusp():
     assert T.J.max() == pytest.approx(20.0, abs=1e-9) and fc.end == {-1: "bounds", 1: "bounds"}
 
 
+def test_fold_curve_at_g1_reports_cusp_and_takens_bogdanov():
+    sy = one_population(eta_bar=-8.0, J=15.0, g=1.0)
+    br = equilibria(sy, "eta_bar", -8.0, 0.0, x0=[0.03, -5.0])
+    np.testing.assert_allclose(np.sort(br.folds.eta_bar), cf.saddle_node_etas(15.0, 1.0), atol=1e-8)
+    fc = fold_curve(
+        sy,
+        "eta_bar",
+        "J",
+        start=br.folds.iloc[0].to_dict(),
+        bounds={"eta_bar": (-20.0, 5.0), "J": (0.0, 20.0)},
+    )
+    pts = fc.points.set_index("kind")
+    assert sorted(pts.index) == ["BT", "CP"]
+    assert (pts.eta_bar["CP"], pts.J["CP"]) == pytest.approx(cf.cusp(1.0), abs=1e-6)
+    assert (pts.eta_bar["BT"], pts.J["BT"]) == pytest.approx(cf.takens_bogdanov(1.0), abs=1e-6)
+
+
+def test_fold_hopf_points_on_both_curves():
+    """3-D: x' = a − x², (y, z)' rotating with growth b + x. Folds at a = 0 (x = 0), Hopf where
+    b + x = 0 (b = ∓√a on x = ±√a): both curves meet at the fold–Hopf point (a, b) = (0, 0)."""
+
+    def f(x, p):
+        a, b = p
+        return np.array([a - x[0] ** 2, (b + x[0]) * x[1] - x[2], x[1] + (b + x[0]) * x[2]])
+
+    sy = System(f, ("x", "y", "z"), ("a", "b"), [1.0, 1.0])
+    br = equilibria(sy, "a", 1.0, -1.0, x0=[1.0, 0.0, 0.0])
+    assert br.folds.a.tolist() == pytest.approx([0.0], abs=1e-12)
+    fc = fold_curve(
+        sy, "a", "b", start=br.folds.iloc[0].to_dict(), bounds={"a": (-1, 1), "b": (-1, 2)}
+    )
+    np.testing.assert_allclose(fc.table.a, 0.0, atol=1e-12)
+    assert list(fc.points.kind) == ["ZH"]
+    assert (fc.points.a[0], fc.points.b[0]) == pytest.approx((0.0, 0.0), abs=1e-10)
+
+    sy = sy.with_params(b=-2.0)
+    br = equilibria(sy, "b", -2.0, 0.0, x0=[1.0, 0.0, 0.0])
+    assert br.hopf.b.tolist() == pytest.approx([-1.0], abs=1e-12)
+    hc = hopf_curve(
+        sy, "a", "b", start=br.hopf.iloc[0].to_dict(), bounds={"a": (-1, 2), "b": (-2, 2)}
+    )
+    np.testing.assert_allclose(hc.table.b, -hc.table.x, atol=1e-10)
+    np.testing.assert_allclose(hc.table.a, hc.table.x**2, atol=1e-10)
+    assert list(hc.points.kind) == ["ZH"]
+    assert (hc.points.a[0], hc.points.b[0]) == pytest.approx((0.0, 0.0), abs=1e-10)
+
+
 def test_hopf_curve_is_the_closed_form_line_and_ends_at_takens_bogdanov():
     sy, br = _hopf_branch()
     t0 = time.perf_counter()

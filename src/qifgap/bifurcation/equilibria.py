@@ -205,7 +205,7 @@ def equilibria(
     hopf_rows = []
     for e in hopfs:
         omega, l1 = first_lyapunov(system, e.u[:-1], params(e.u))
-        crit = "supercritical" if l1 < 0 else "subcritical"
+        crit = "supercritical" if l1 < 0 else "subcritical" if l1 > 0 else "degenerate"
         hopf_rows.append(
             {**_state(system, parameter, e.u), "omega": omega, "l1": l1, "criticality": crit}
         )
