@@ -15,7 +15,8 @@ Brent on the arclength (the test functions: p, v left and right null vectors of 
 oriented continuously, B the second derivative of f):
 
 * on fold curves: cusp (CP) ψ = p·B(v, v); Takens–Bogdanov (BT) ψ = p·v; fold–Hopf (ZH) ψ =
-  Π_{i<j} (μ_i + μ_j) over the eigenvalues other than the one nearest 0, complex pair at ZH;
+  :func:`.equilibria.hopf_test` of the eigenvalues other than the one nearest 0 (the sign of
+  Π_{i<j} (μ_i + μ_j)), a complex pair at ZH;
 * on Hopf curves: BT ψ = κ (the Hopf curve ends there); generalised Hopf (GH, Bautin) ψ = l1;
   fold–Hopf (ZH) ψ = det A / κ.
 """
@@ -29,7 +30,7 @@ import pandas as pd
 
 from .. import _validate as val
 from .arclength import Arclength, Point, trace
-from .equilibria import _is_hopf, first_lyapunov
+from .equilibria import _is_hopf, first_lyapunov, hopf_test
 from .system import System, second_derivative
 
 __all__ = ["Curve", "fold_curve", "hopf_curve"]
@@ -165,9 +166,7 @@ def fold_curve(
 
     def zh(z, ref):
         mu = np.linalg.eigvals(parts(z, ref)[3])
-        mu = np.delete(mu, np.argmin(np.abs(mu)))
-        i, j = np.triu_indices(mu.size, 1)
-        return float(np.real(np.prod(mu[i] + mu[j])))
+        return hopf_test(np.delete(mu, np.argmin(np.abs(mu))))
 
     tests = {"CP": cusp, "BT": bt, "ZH": zh}
 

@@ -5,9 +5,9 @@ u = (x, λ). Stability: the eigenvalues μ of A = ∂f/∂x (stable when all Re 
 located by Brent's method on the arclength to round-off (the parameter to ≲ 1e-10):
 
 * fold (limit point, LP): the λ-component of the tangent changes sign;
-* Hopf (H): ψ_H = Π_{i<j} (μ_i + μ_j) (the determinant of the bialternate product 2A ⊙ I)
-  changes sign and the pair with μ_i + μ_j = 0 is complex, μ = ±iω (a real pair ±μ is a
-  neutral saddle, not reported);
+* Hopf (H): Π_{i<j} (μ_i + μ_j) (the determinant of the bialternate product 2A ⊙ I)
+  changes sign (:func:`hopf_test`) and the pair with μ_i + μ_j = 0 is complex, μ = ±iω (a
+  real pair ±μ is a neutral saddle, not reported);
 * user points (UZ): λ equals one of ``values``.
 
 First Lyapunov coefficient (Kuznetsov, *Elements of Applied Bifurcation Theory*, 3rd ed.,
@@ -49,9 +49,16 @@ def equilibrium(system: System, x0, p=None, *, tol=1e-12, maxit=50) -> np.ndarra
 
 
 def hopf_test(mu: np.ndarray) -> float:
-    """ψ_H = Π_{i<j} (μ_i + μ_j), real; zero at Hopf points and neutral saddles."""
+    """ψ_H: the sign of Π_{i<j} (μ_i + μ_j) (real) times min_{i<j} |μ_i + μ_j| — continuous, free
+    of overflow in high dimension, zero exactly at Hopf points and neutral saddles."""
     i, j = np.triu_indices(mu.size, 1)
-    return float(np.real(np.prod(mu[i] + mu[j])))
+    pair = mu[i] + mu[j]
+    size = np.abs(pair)
+    if size.size == 0:
+        return 1.0
+    if np.min(size) == 0.0:
+        return 0.0
+    return float(np.sign(np.real(np.prod(pair / size)))) * float(np.min(size))
 
 
 def first_lyapunov(system: System, x, p=None) -> tuple[float, float]:
@@ -121,14 +128,15 @@ def equilibria(
     start,
     stop,
     *,
-    x0=None,
+    x0,
     values=(),
     ds=1e-2,
     ds_max=0.1,
     max_points=5000,
 ) -> EquilibriumBranch:
-    """Follow the equilibrium through x0 (Newton-corrected at λ = start) while λ stays between
-    start and stop; see the module docstring. Time in units of the system's time scale."""
+    """Follow the equilibrium branch through x0 (a guess, Newton-corrected at λ = start) while
+    λ stays between start and stop; see the module docstring. ``values``: parameter values of
+    user points (UZ rows). Time in units of the system's time scale."""
     k = system.index(parameter)
     start = val.finite("start", start)
     stop = val.finite("stop", stop)
@@ -141,7 +149,7 @@ def equilibria(
     lo, hi = min(start, stop), max(start, stop)
     p0 = system.params.copy()
     p0[k] = start
-    x = equilibrium(system, np.zeros(system.n) if x0 is None else x0, p0)
+    x = equilibrium(system, x0, p0)
 
     def params(u):
         p = p0.copy()
