@@ -383,7 +383,7 @@ def test_cycle_amplitude_grows_like_square_root_of_distance_to_hopf():
     sigma2 = float(res[0]) / (mu.size - 3) if res.size else 0.0
     se = math.sqrt(sigma2 * np.linalg.inv(X.T @ X)[1, 1])
     b = coef[1]
-    assert abs(b - 0.5) <= max(4 * se, 2e-3), (b, se)
+    assert se < 1e-4 and abs(b - 0.5) <= 4 * se, (b, se)  # measured: 0.5000011 ± 4.4e-7
     # the small-amplitude cycle: period 2π/ω_H at onset
     assert cb.table.period.iloc[0] == pytest.approx(2 * PI / math.sqrt(15.75), rel=1e-3)
 

@@ -241,7 +241,10 @@ def hopf_curve(
     def lyapunov(u):
         if u[2 * n] <= 0:
             return np.nan
-        return first_lyapunov(system, u[:n], su.params(u[-2:]))[1]
+        try:
+            return first_lyapunov(system, u[:n], su.params(u[-2:]))[1]
+        except np.linalg.LinAlgError:  # exactly at a fold–Hopf point A is singular
+            return np.nan
 
     def zh(z, ref):
         A = system.jacobian(z.u[:n], su.params(z.u[-2:]))

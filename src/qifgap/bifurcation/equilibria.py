@@ -23,6 +23,7 @@ l1 = 2 Re c/ω with this normalisation.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -184,17 +185,8 @@ def equilibria(
         accept=lambda kind, z: kind != "H" or _is_hopf(eig(z.u)),
         max_points=max_points,
     )
-    s = np.concatenate(
-        [
-            [0.0],
-            np.cumsum(
-                [
-                    np.linalg.norm(b.u - a.u)
-                    for a, b in zip(tr.points[:-1], tr.points[1:], strict=True)
-                ]
-            ),
-        ]
-    )
+    chords = [np.linalg.norm(b.u - a.u) for a, b in pairwise(tr.points)]
+    s = np.concatenate([[0.0], np.cumsum(chords)])  # arclength along the chords
     rows = [
         _row(system, parameter, z.u, kind, si, eig(z.u))
         for z, kind, si in zip(tr.points, tr.kinds, s, strict=True)
