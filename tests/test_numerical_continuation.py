@@ -306,18 +306,28 @@ def test_hopf_curve_is_the_closed_form_line_and_ends_at_takens_bogdanov():
     assert elapsed < 60.0  # ≤ 10 s on an idle machine: benchmarks/continuation.py
 
 
-def test_bautin_normal_form_generalised_hopf_and_fold_of_cycles():
-    """ż = (α + i)z + β z|z|² − z|z|⁴: Hopf line α = 0 with l1 = 2β, generalised Hopf at
-    β = 0; for β = 1 the subcritical cycles (radius ρ, α = ρ⁴ − βρ²) fold at α = −β²/4, ρ² = β/2,
-    where they become stable; the period is 2π throughout."""
+def _bautin(x, p):
+    """ż = (α + i)z + β z|z|² − z|z|⁴ in x = (Re z, Im z)."""
+    a, b = p
+    r2 = x[0] ** 2 + x[1] ** 2
+    c = a + b * r2 - r2 * r2
+    return np.array([c * x[0] - x[1], x[0] + c * x[1]])
 
-    def bautin(x, p):
-        a, b = p
-        r2 = x[0] ** 2 + x[1] ** 2
-        c = a + b * r2 - r2 * r2
-        return np.array([c * x[0] - x[1], x[0] + c * x[1]])
 
-    sy = System(bautin, ("x", "y"), ("alpha", "beta"), [-1.0, -1.0])
+def _bautin_jacobian(x, p):
+    a, b = p
+    r2 = x[0] ** 2 + x[1] ** 2
+    c = a + b * r2 - r2 * r2
+    dc = 2.0 * (b - 2.0 * r2) * np.asarray(x)  # ∂c/∂x
+    return np.array(
+        [[c + x[0] * dc[0], x[0] * dc[1] - 1.0], [1.0 + x[1] * dc[0], c + x[1] * dc[1]]]
+    )
+
+
+def test_bautin_normal_form_generalised_hopf_point():
+    """Hopf line α = 0 with l1 = 2β (the normalisation of equilibria.first_lyapunov), the
+    generalised Hopf (Bautin) point at β = 0."""
+    sy = System(_bautin, ("x", "y"), ("alpha", "beta"), [-1.0, -1.0])
     br = equilibria(sy, "alpha", -1.0, 1.0, x0=[0.1, 0.1])
     h = br.hopf.iloc[0]
     assert abs(h.alpha) < 1e-10 and h.l1 == pytest.approx(-2.0, rel=1e-6)
@@ -328,9 +338,15 @@ def test_bautin_normal_form_generalised_hopf_and_fold_of_cycles():
     assert (hc.points.alpha[0], hc.points.beta[0]) == pytest.approx((0.0, 0.0), abs=1e-8)
     np.testing.assert_allclose(hc.table.l1, 2 * hc.table.beta, atol=1e-6)
 
-    sy = sy.with_params(beta=1.0)
+
+@pytest.mark.slow
+def test_bautin_normal_form_fold_of_cycles():
+    """β = 1: the subcritical cycles (radius ρ, α = ρ⁴ − βρ²) fold at α = −β²/4, ρ² = β/2,
+    where they become stable; the period is 2π throughout."""
+    sy = System(_bautin, ("x", "y"), ("alpha", "beta"), [-1.0, 1.0], _bautin_jacobian)
     br = equilibria(sy, "alpha", -1.0, 1.0, x0=[0.1, 0.1])
-    cb = cycles(sy, "alpha", hopf=br.hopf.iloc[0].to_dict(), stop=-0.5, amplitude=0.05)
+    assert br.hopf.l1[0] == pytest.approx(2.0, rel=1e-6)
+    cb = cycles(sy, "alpha", hopf=br.hopf.iloc[0].to_dict(), stop=-0.5, amplitude=0.1, ds_max=1.0)
     assert len(cb.folds) == 1
     lpc = cb.folds.iloc[0]
     assert lpc.alpha == pytest.approx(-0.25, abs=1e-8)
