@@ -66,7 +66,7 @@ def _bounds(system, names, bounds):
 class _Setup:
     """Indices, parameters and helpers shared by the fold and the Hopf system."""
 
-    def __init__(self, system: System, p1, p2, start: dict, bounds):
+    def __init__(self, system: System, p1, p2, start, bounds, ds, ds_max, max_points):
         self.sy = system
         self.n = system.n
         self.k = (system.index(p1), system.index(p2))
@@ -82,6 +82,9 @@ class _Setup:
         except KeyError as err:
             raise ValueError(f"start must give the state {system.state_names}: {err}") from None
         self.bounds = _bounds(system, self.names, bounds)
+        self.ds = val.positive("ds", ds)
+        self.ds_max = val.positive("ds_max", ds_max)
+        self.max_points = val.positive_int("max_points", max_points)
 
     def params(self, lam):
         p = self.p0.copy()
@@ -98,9 +101,10 @@ def _left_null(A, ref=None):
 def _run(eng, u0, setup, tests, accept, stop_at, max_points):
     """Trace both directions from u0; rows of (branch, point, kind) in curve order."""
     t0 = eng.tangent(u0)
+    ds0 = eng.ds
     parts, ends = [], {}
     for sign in (-1, 1):
-        eng.ds = abs(eng.ds)
+        eng.ds = ds0
         tr = trace(
             eng,
             Point(u0, sign * t0, 0),
@@ -133,7 +137,7 @@ def fold_curve(
     """The fold curve in (p1, p2) through the fold ``start`` (a row of
     :attr:`EquilibriumBranch.folds`: p1 and the state; p2 from it or from the system), both
     directions, until p1 or p2 leaves ``bounds`` = {p1: (lo, hi), p2: (lo, hi)}."""
-    su = _Setup(system, p1, p2, start, bounds)
+    su = _Setup(system, p1, p2, start, bounds, ds, ds_max, max_points)
     n = su.n
     A0 = system.jacobian(su.x0, su.p0)
     v0 = np.linalg.svd(A0)[2][-1]
@@ -142,7 +146,7 @@ def fold_curve(
         x, v, p = u[:n], u[n : 2 * n], su.params(u[-2:])
         return np.concatenate([system.rhs(x, p), system.jacobian(x, p) @ v, [v0 @ v - 1.0]])
 
-    eng = Arclength(G, ds=ds, ds_max=ds_max)
+    eng = Arclength(G, ds=su.ds, ds_max=su.ds_max)
     u0 = np.concatenate([su.x0, v0, su.p0[list(su.k)]])
     res = eng.newton(lambda u: (np.append(G(u), 0.0), _square(eng, u)), u0)
     if res is None:
@@ -176,7 +180,7 @@ def fold_curve(
         mu = np.linalg.eigvals(system.jacobian(z.u[:n], su.params(z.u[-2:])))
         return _is_hopf(np.delete(mu, np.argmin(np.abs(mu))))
 
-    rows, events, ends = _run(eng, u0, su, tests, accept, (), max_points)
+    rows, events, ends = _run(eng, u0, su, tests, accept, (), su.max_points)
     table = pd.DataFrame([_fold_row(su, z.u, k, b) for b, z, k in rows])
     pts = pd.DataFrame(
         [{"kind": k, **_fold_row(su, z.u, k, 0)} for k, z in events],
@@ -213,7 +217,7 @@ def hopf_curve(
     """The Hopf curve in (p1, p2) through the Hopf point ``start`` (a row of
     :attr:`EquilibriumBranch.hopf`), both directions, until a parameter leaves ``bounds`` or the
     curve ends at a Takens–Bogdanov point (ω → 0). Columns ``omega`` = √κ and ``l1``."""
-    su = _Setup(system, p1, p2, start, bounds)
+    su = _Setup(system, p1, p2, start, bounds, ds, ds_max, max_points)
     n = su.n
     A0 = system.jacobian(su.x0, su.p0)
     mu, V = np.linalg.eig(A0)
@@ -231,7 +235,7 @@ def hopf_curve(
         A = system.jacobian(x, p)
         return np.concatenate([system.rhs(x, p), A @ (A @ v) + kappa * v, [v0 @ v - 1.0, w0 @ v]])
 
-    eng = Arclength(G, ds=ds, ds_max=ds_max)
+    eng = Arclength(G, ds=su.ds, ds_max=su.ds_max)
     u0 = np.concatenate([su.x0, v0, [mu[kk].imag ** 2], su.p0[list(su.k)]])
     res = eng.newton(lambda u: (np.append(G(u), 0.0), _square(eng, u)), u0)
     if res is None:
@@ -251,7 +255,7 @@ def hopf_curve(
         return float(np.linalg.det(A)) / z.u[2 * n]
 
     tests = {"BT": lambda z, ref: z.u[2 * n], "GH": lambda z, ref: lyapunov(z.u), "ZH": zh}
-    rows, events, ends = _run(eng, u0, su, tests, lambda k, z: True, ("BT",), max_points)
+    rows, events, ends = _run(eng, u0, su, tests, lambda k, z: True, ("BT",), su.max_points)
 
     def row(u, kind, branch):
         r = _fold_row(su, u, kind, branch)

@@ -68,13 +68,16 @@ def orbit(system: System, x0, T, p=None, *, n_samples=2000, rtol=1e-11, atol=1e-
 
 
 def _extremes(y):
-    """(min, max) of a periodic sample, refined by a parabola through the extreme sample."""
+    """(min, max) of one period sampled at equidistant times (y[-1] repeats y[0]), each refined
+    by the vertex of the parabola through the extreme sample and its two neighbours."""
+    per = y[:-1]
+    m = per.size
     out = []
-    for arr, sgn in ((y, -1), (y, 1)):
-        i = int(np.argmax(sgn * arr[:-1]))
-        a, b, c = arr[i - 1], arr[i], arr[(i + 1) % (arr.size - 1)]
-        den = a - 2 * b + c
-        out.append(b - 0.125 * (c - a) ** 2 / den if den != 0 else b)
+    for sgn in (-1.0, 1.0):
+        i = int(np.argmax(sgn * per))
+        a, b, c = per[(i - 1) % m], per[i], per[(i + 1) % m]
+        den = a - 2.0 * b + c
+        out.append(float(b - 0.125 * (c - a) ** 2 / den) if den != 0 else float(b))
     return out
 
 
