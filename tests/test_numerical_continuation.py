@@ -441,3 +441,24 @@ def test_arguments_are_validated_by_name():
         )
     with pytest.raises(ValueError, match="g"):
         one_population(eta_bar=0.0, J=0.0, g=-1.0)
+    with pytest.raises(ValueError, match="hopf must give"):
+        cycles(sy, "eta_bar", hopf={"eta_bar": 3.9375}, stop=5.0)
+    with pytest.raises(ValueError, match="amplitude"):
+        cycles(sy, "eta_bar", hopf={"eta_bar": 3.9375, "r": 0.6, "v": 0.25}, stop=5, amplitude=0)
+    with pytest.raises(ValueError, match="ds_max"):
+        fold_curve(
+            sy,
+            "eta_bar",
+            "J",
+            start={"r": 0.3, "v": -0.5},
+            bounds={"eta_bar": (-5, 5), "J": (0, 20)},
+            ds_max=-1,
+        )
+    with pytest.raises(RuntimeError, match="not a fold point"):  # a regular equilibrium
+        fold_curve(
+            sy,
+            "eta_bar",
+            "J",
+            start={"eta_bar": 5.0, "r": 0.717246, "v": 0.278103},
+            bounds={"eta_bar": (-5, 6), "J": (-1, 20)},
+        )
