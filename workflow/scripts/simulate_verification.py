@@ -1,4 +1,5 @@
-"""Network-only classes of one chunk of verification grid points."""
+"""Network runs from every mean-field attractor of one chunk of verification grid points: one
+row per start (qifgap.verification.verify_points)."""
 
 import pandas as pd
 
@@ -9,8 +10,9 @@ from qifgap.workflow import script_harness
 with script_harness(snakemake) as sm:  # noqa: F821
     s = sm.params.settings
     table = verify_points(
-        pd.DataFrame(sm.params.points), g=s["g"], N=s["N"], hold=s["hold"], dt=s["dt"],
-        threads=sm.threads, osc_threshold=s["osc_threshold"],
+        pd.DataFrame(sm.params.points), g=float(sm.wildcards.g), delta=sm.params.delta,
+        N=s["N"], hold=s["hold"], dt=s["dt"], threads=sm.threads,
+        osc_threshold=s["osc_threshold"],
     )  # fmt: skip
     with atomic_path(sm.output.table) as tmp:
         table.to_csv(tmp, sep="\t", index=False, float_format="%.10g")
