@@ -5,9 +5,9 @@ A claim is one :class:`Claim` of :data:`CLAIMS`: the figure, the claim's text, a
 computes (value, threshold) from the tables in ``results/`` (thresholds may depend on the
 run's N, read from the same tables) and the comparison value ``<=`` or ``>=`` threshold.
 :func:`evaluate` gives one row per claim (figure, claim, value, comparison, threshold, status):
-status "pass", "fail", or "n/a" when the tables it needs are absent or hold too few points
+status "pass", "fail", or "untested" when the tables it needs are absent or hold too few points
 (a config without that figure). :func:`main` is ``qifgap claims RESULTS``: it writes
-``RESULTS/claims.tsv`` and exits with 1 when a claim fails (also on "n/a" with ``--strict``).
+``RESULTS/claims.tsv`` and exits with 1 when a claim fails (also on "untested" with ``--strict``).
 Runs and sweeps named by the config's ``figures:`` section (coupling panels, onset sweep)
 are found through ``--configfile``.
 
@@ -416,7 +416,7 @@ CLAIMS: tuple[Claim, ...] = (
 
 def evaluate(results_dir, *, figures: Mapping | None = None, claims=CLAIMS) -> pd.DataFrame:
     """One row per claim: figure, claim, value, comparison, threshold, status ("pass",
-    "fail", "n/a") and note (why a claim is n/a)."""
+    "fail", "untested") and note (why a claim is untested)."""
     res = Results(results_dir, figures)
     rows = []
     for claim in claims:
@@ -428,7 +428,7 @@ def evaluate(results_dir, *, figures: Mapping | None = None, claims=CLAIMS) -> p
         except NotAvailable as exc:
             value, threshold, note = math.nan, math.nan, str(exc)
         if note:
-            status = "n/a"
+            status = "untested"
         elif not math.isfinite(value):
             status, note = "fail", "the value is not a finite number"
         elif claim.comparison == "<=":
@@ -454,7 +454,7 @@ def main(argv=None) -> int:
     parser.add_argument("results", help="the results directory")
     parser.add_argument("--configfile", help="the config that made it (for figures:)")
     parser.add_argument("--output", help="default: RESULTS/claims.tsv")
-    parser.add_argument("--strict", action="store_true", help="n/a claims fail too")
+    parser.add_argument("--strict", action="store_true", help="untested claims fail too")
     args = parser.parse_args(argv)
     figures = {}
     if args.configfile:
@@ -463,13 +463,13 @@ def main(argv=None) -> int:
         figures = (yaml.safe_load(Path(args.configfile).read_text()) or {}).get("figures", {})
     table = evaluate(args.results, figures=figures)
     write(table, args.output or Path(args.results) / "claims.tsv")
-    bad = table.status.eq("fail") | (args.strict & table.status.eq("n/a"))
+    bad = table.status.eq("fail") | (args.strict & table.status.eq("untested"))
     for row in table.itertuples(index=False):
         print(f"{row.status:4}  {row.figure}: {row.claim} — value {row.value:.4g} "
               f"{row.comparison} {row.threshold:.4g} {row.note}".rstrip())  # fmt: skip
     counts = table.status.value_counts().to_dict()
     print(f"qifgap claims: {counts.get('pass', 0)} pass, {counts.get('fail', 0)} fail, "
-          f"{counts.get('n/a', 0)} n/a", file=sys.stderr)  # fmt: skip
+          f"{counts.get('untested', 0)} untested", file=sys.stderr)  # fmt: skip
     return 1 if bad.any() else 0
 
 
