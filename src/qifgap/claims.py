@@ -62,9 +62,6 @@ class Results:
         p = self.path(rel)
         return pd.read_csv(p, sep="\t" if p.suffix == ".tsv" else ",")
 
-    def json(self, rel: str) -> dict:
-        return json.loads(self.path(rel).read_text())
-
     def series(self, rel: str):
         return load_timeseries(self.path(rel))
 
