@@ -216,9 +216,9 @@ def _coupling_amplitude(res):
 
 def _onset_rows(res, margin=0.25):
     rows = res.table(f"compare/sweeps/{res.figure('onset')}.tsv")
-    g_h = np.array([analysis.hopf_coupling(e, j, d) for e, j, d in
-                    zip(rows.eta_bar, rows.J, rows.delta, strict=True)])  # fmt: skip
-    rows = rows.assign(g_H=g_h)
+    keys = list(zip(rows.eta_bar, rows.J, rows.delta, strict=True))
+    g_h = {key: analysis.hopf_coupling(*key) for key in set(keys)}
+    rows = rows.assign(g_H=[g_h[key] for key in keys])
     return rows[np.abs(rows.g - rows.g_H) > margin]
 
 
