@@ -151,12 +151,16 @@ def network_kwargs(params: Mapping, *, threads: int = 1) -> dict:
     return kw
 
 
+def _network_kappa(params: Mapping) -> float:
+    """κ = ln(V_p/|V_r|) of the network's spikes: its mean voltage is ⟨V⟩ = v + κ τ r."""
+    net = params.get("network", {})
+    return spike_asymmetry(net.get("v_peak", 100.0), net.get("v_reset", -100.0))
+
+
 def _kappa(params: Mapping) -> float:
+    """κ of the mean field's dynamics: its ``kappa`` option, "auto" for the network's."""
     kappa = params.get("meanfield", {}).get("kappa", 0.0)
-    if kappa == "auto":
-        net = params.get("network", {})
-        return spike_asymmetry(net.get("v_peak", 100.0), net.get("v_reset", -100.0))
-    return kappa
+    return _network_kappa(params) if kappa == "auto" else kappa
 
 
 def meanfield_kwargs(params: Mapping) -> dict:
@@ -200,14 +204,19 @@ def run_meanfield(params: Mapping) -> TimeSeries:
 
 
 def compare_run(name: str, params: Mapping, net: TimeSeries, mf: TimeSeries) -> pd.DataFrame:
-    """One-row table of :func:`qifgap.metrics.compare` with the run's name and parameters."""
+    """One-row table of :func:`qifgap.metrics.compare` with the run's name and parameters.
+
+    The network's ⟨V⟩ is compared with the mean field's v + κ τ r, κ of the network's spikes
+    (whatever κ the mean field's dynamics used: ``kappa`` is that one, ``kappa_v`` this one).
+    """
     t_min = params.get("compare", {}).get("t_min")
     row = {"run": name}
     row.update({k: params[k] for k in MODEL_KEYS if k in params})
     options = params.get("network", {})
     row.update({k: options.get(k) for k in ("N", "v_peak", "v_reset")})
     row.update({"kappa": _kappa(params), "network_run": params.get("network_from", name)})
-    row.update(metrics.compare(net, mf, t_min=t_min))
+    row.update(metrics.compare(net, mf, t_min=t_min, kappa=_network_kappa(params),
+                               tau=params.get("tau", 1.0)))  # fmt: skip
     return pd.DataFrame([row])
 
 

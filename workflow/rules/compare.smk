@@ -127,11 +127,15 @@ rule compare_verification:
             f"{RESULTS}/verification/g={{g}}/chunk_{{chunk}}.tsv",
             g=wildcards.g, chunk=range(len(verification_chunks())),
         ),
+        tables=expand(f"{RESULTS}/bifurcation/g={{{{g}}}}/{{table}}.csv", table=PHASE_TABLES),
     output:
         table=f"{RESULTS}/verification/g={{g}}/classes.tsv",
         summary=f"{RESULTS}/verification/g={{g}}/summary.json",
+        starts=f"{RESULTS}/verification/g={{g}}/starts.tsv",
     params:
         settings=canonical(VERIFY) if VERIFY else {},
+        delta=DELTA,
+        tables=PHASE_TABLES,
         code=script_code("compare_verification"),
     log:
         f"{LOGS}/compare_verification/g={{g}}.log",

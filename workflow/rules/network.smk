@@ -36,8 +36,8 @@ rule simulate_network:
         "../scripts/simulate_network.py"
 
 
-# Spiking verification: network-only classes of one chunk of (eta_bar, J) grid points, under
-# the down/up protocol of qifgap.verification (many short jobs: grouped on clusters).
+# Spiking verification: one network run from each mean-field attractor of every point of one
+# chunk of the (eta_bar, J) grid (qifgap.verification; many short jobs: grouped on clusters).
 rule simulate_verification:
     input:
         warm_up=rules.numba_warm_up.output.flag,
@@ -46,6 +46,7 @@ rule simulate_verification:
     params:
         points=lambda wildcards: verification_chunks()[int(wildcards.chunk)].to_dict("list"),
         settings=canonical(VERIFY) if VERIFY else {},
+        delta=DELTA,
         code=script_code("simulate_verification"),
     threads: 1
     resources:

@@ -1,4 +1,5 @@
-"""Network classes against mean-field regions: table and agreement summary."""
+"""Network classes of the verification grid against the mean-field regions of the phase
+diagram in results/bifurcation/g=<g>/ (not computed again)."""
 
 import pandas as pd
 
@@ -8,8 +9,14 @@ from qifgap.verification import compare_classes
 
 with script_harness(snakemake) as sm:  # noqa: F821
     s = sm.params.settings
-    classes = pd.concat([pd.read_csv(p, sep="\t") for p in sm.input.chunks], ignore_index=True)
-    table, summary = compare_classes(classes, g=s["g"], band=s["band"])
+    starts = pd.concat([pd.read_csv(p, sep="\t") for p in sm.input.chunks], ignore_index=True)
+    tables = {name: pd.read_csv(path) for name, path in
+              zip(sm.params.tables, sm.input.tables, strict=True)}  # fmt: skip
+    table, summary = compare_classes(
+        starts, tables, g=float(sm.wildcards.g), delta=sm.params.delta, band=s["band"],
+        coexistence_band=s.get("coexistence_band", 0.25),
+    )  # fmt: skip
     print(summary)
     write_table(sm.output.table, table)
+    write_table(sm.output.starts, starts)
     write_json(sm.output.summary, summary)

@@ -1,0 +1,474 @@
+"""Every claim of the report's captions and of the README's figure table as a number that can
+fail.
+
+A claim is one :class:`Claim` of :data:`CLAIMS`: the figure, the claim's text, a function that
+computes (value, threshold) from the tables in ``results/`` (thresholds may depend on the
+run's N, read from the same tables) and the comparison value ``<=`` or ``>=`` threshold.
+:func:`evaluate` gives one row per claim (figure, claim, value, comparison, threshold, status):
+status "pass", "fail", or "untested" when the tables it needs are absent or hold too few points
+(a config without that figure). :func:`main` is ``qifgap claims RESULTS``: it writes
+``RESULTS/claims.tsv`` and exits with 1 when a claim fails (also on "untested" with ``--strict``).
+Runs and sweeps named by the config's ``figures:`` section (coupling panels, onset sweep)
+are found through ``--configfile``.
+
+Time in units of τ; Δ, J, g, η̄ as in the tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import analysis, bifurcation
+from .results import atomic_path, load_timeseries
+
+__all__ = ["Claim", "CLAIMS", "NotAvailable", "Results", "evaluate", "write", "main"]
+
+SQRT3 = math.sqrt(3.0)
+MIN_INTERVALS = 6  # periods of transient synchrony needed to measure the period it tends to
+G_STAR = 1.2794  # above it the low fold has a SNIC part between SNSL points (science.md §3)
+
+
+class NotAvailable(LookupError):
+    """The numbers a claim needs are not in the results directory."""
+
+
+class Results:
+    """Read access to a results directory; a missing file raises :class:`NotAvailable`.
+
+    ``figures`` is the config's ``figures:`` mapping (names of the runs and sweeps of each
+    figure), needed only by the claims about those figures.
+    """
+
+    def __init__(self, root, figures: Mapping | None = None):
+        self.root = Path(root)
+        self.figures = dict(figures or {})
+
+    def path(self, rel: str) -> Path:
+        p = self.root / rel
+        if not p.is_file():
+            raise NotAvailable(f"{rel} is missing")
+        return p
+
+    def table(self, rel: str) -> pd.DataFrame:
+        p = self.path(rel)
+        return pd.read_csv(p, sep="\t" if p.suffix == ".tsv" else ",")
+
+    def series(self, rel: str):
+        return load_timeseries(self.path(rel))
+
+    def figure(self, key: str):
+        if key not in self.figures:
+            raise NotAvailable(f"figures.{key} is not configured")
+        return self.figures[key]
+
+    def glob(self, pattern: str) -> list[Path]:
+        return sorted(self.root.glob(pattern))
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim: ``compute(results) -> (value, threshold)``, passed iff value ``comparison``
+    threshold ("<=" or ">=")."""
+
+    figure: str
+    text: str
+    compute: Callable[[Results], tuple[float, float]]
+    comparison: str
+
+
+def _finite_size(N) -> float:
+    """Tolerance of a relative network–mean-field error at N neurons: a 2 % finite-threshold
+    bias plus 2/√N fluctuations (science.md §2; compare/finite_size_*.tsv)."""
+    return 0.02 + 2.0 / math.sqrt(float(N))
+
+
+def _row(res: Results, rel: str) -> pd.Series:
+    return res.table(rel).iloc[0]
+
+
+# MPR15 ------------------------------------------------------------------------------------
+
+
+def _cusp_g0(res):
+    c = res.table("bifurcation/g=0/points.csv").set_index("name").loc["cusp"]
+    return max(abs(c.eta_bar + SQRT3), abs(c.J - 7.79622)), 1e-4
+
+
+def _folds_J15(res):
+    t = res.table("bifurcation/bistable_range_J=15.csv").set_index("g")
+    if 0.0 not in t.index:
+        raise NotAvailable("no g = 0 row in bistable_range_J=15.csv")
+    return max(abs(t.loc[0.0, "eta_min"] + 5.74353), abs(t.loc[0.0, "eta_max"] + 3.13613)), 0.02
+
+
+def _step_runs(res):
+    net, mf = res.series("network/mpr15_step.npz"), res.series("meanfield/mpr15_step.npz")
+    p = mf.params
+    current = p["current"]
+    if current.get("kind") != "step":
+        raise NotAvailable("mpr15_step is not a step protocol")
+    return net, mf, p, current
+
+
+def _step_mean_rate(res):
+    row = _row(res, "compare/runs/mpr15_step.tsv")
+    return abs(row.rel_err_mean_r), _finite_size(row.N)
+
+
+def _step_focus_period(p, current):
+    return analysis.focus_period(eta_bar=p["eta_bar"] + current["amplitude"], J=p["J"], g=p["g"],
+                                 delta=p["delta"])  # fmt: skip
+
+
+def _step_period(res, which):
+    net, mf, p, current = _step_runs(res)
+    T = _step_focus_period(p, current)
+    window = {"t_min": current["t_on"], "t_max": current["t_off"]}
+    n_mf = analysis.transient_period(mf.t, mf.r, **window)["n_intervals"]
+    if n_mf < MIN_INTERVALS or not math.isfinite(T):
+        raise NotAvailable(
+            f"the step is too short: {n_mf} periods of transient synchrony in the mean field "
+            f"(at least {MIN_INTERVALS} needed to see the period the oscillation tends to)"
+        )
+    ts, smooth = (net, 0.1) if which == "net" else (mf, 0.0)
+    period = analysis.transient_period(ts.t, ts.r, **window, smooth=smooth)["period"]
+    threshold = 0.01 if which == "mf" else _finite_size(net.params["N"])
+    return (abs(period / T - 1) if math.isfinite(period) else math.inf), threshold
+
+
+def _step_persistent(res):
+    net, _, p, current = _step_runs(res)
+    after = net.t >= current["t_off"] + 0.75 * (net.t[-1] - current["t_off"])
+    stable = [f for f in bifurcation.fixed_points(eta_bar=p["eta_bar"], J=p["J"], g=p["g"],
+                                                  delta=p["delta"]) if f.stable]  # fmt: skip
+    if len(stable) < 2 or not after.any():
+        raise NotAvailable("no high state after the step")
+    return abs(float(net.r[after].mean()) / stable[-1].r - 1), 0.25
+
+
+def _sine_switches(res):
+    net = res.series("network/mpr15_sine.npz")
+    p = net.params
+    current = p["current"]
+    if current.get("kind") != "sinusoid":
+        raise NotAvailable("mpr15_sine is not a sinusoidal protocol")
+    periods = math.floor((p["t_end"] - p["t_start"]) * current["omega"] / (2 * math.pi) + 1e-9)
+    saddles = [
+        f
+        for f in bifurcation.fixed_points(
+            eta_bar=p["eta_bar"], J=p["J"], g=p["g"], delta=p["delta"]
+        )
+        if f.stability == "saddle"
+    ]
+    if periods < 1 or not saddles:
+        raise NotAvailable("fewer than one forcing period, or no bistability at η̄")
+    dt = float(np.mean(np.diff(net.t)))
+    r = analysis.moving_average(net.r, max(1, int(round(0.5 / dt))))
+    high, low = saddles[0].r, 0.5 * saddles[0].r  # a Schmitt trigger around the saddle rate
+    ups = downs = 0
+    state = r[0] > high
+    for x in r:
+        if not state and x > high:
+            state, ups = True, ups + 1
+        elif state and x < low:
+            state, downs = False, downs + 1
+    return min(ups, downs) / periods, 1.0
+
+
+# P19 --------------------------------------------------------------------------------------
+
+
+def _coupling_rows(res):
+    runs = [run for panel in res.figure("coupling").values() for run in panel]
+    return pd.concat([res.table(f"compare/runs/{run}.tsv") for run in runs], ignore_index=True)
+
+
+def _coupling_rate(res):
+    rows = _coupling_rows(res)
+    excess = rows.rel_err_mean_r.abs() - rows.N.map(_finite_size)
+    k = int(np.argmax(excess))
+    return abs(rows.rel_err_mean_r.iloc[k]), _finite_size(rows.N.iloc[k])
+
+
+def _amplitude_error(rows):
+    ratio = rows.rms_amplitude_v_net / rows.rms_amplitude_v_mf - 1
+    excess = ratio.abs() - rows.N.map(_finite_size)
+    k = int(np.argmax(excess))
+    return abs(ratio.iloc[k]), _finite_size(rows.N.iloc[k])
+
+
+def _coupling_amplitude(res):
+    rows = _coupling_rows(res)
+    rows = rows[rows.rms_amplitude_v_mf > 0.5]  # oscillating runs
+    if rows.empty:
+        raise NotAvailable("no oscillating run among the coupling figures")
+    return _amplitude_error(rows)
+
+
+def _onset_rows(res, margin=0.25):
+    rows = res.table(f"compare/sweeps/{res.figure('onset')}.tsv")
+    keys = list(zip(rows.eta_bar, rows.J, rows.delta, strict=True))
+    g_h = {key: analysis.hopf_coupling(*key) for key in set(keys)}
+    rows = rows.assign(g_H=[g_h[key] for key in keys])
+    return rows[np.abs(rows.g - rows.g_H) > margin]
+
+
+def _onset_switch(res):
+    rows = _onset_rows(res)
+    above, below = rows[rows.g > rows.g_H], rows[rows.g < rows.g_H]
+    if above.empty or below.empty:
+        raise NotAvailable("the onset sweep needs points on both sides of g_H")
+    return below.rms_amplitude_v_net.max() / above.rms_amplitude_v_net.min(), 0.25
+
+
+def _onset_amplitude(res):
+    rows = _onset_rows(res)
+    rows = rows[rows.g > rows.g_H]
+    if rows.empty:
+        raise NotAvailable("no onset-sweep point above g_H")
+    return _amplitude_error(rows)
+
+
+def _hopf_exponent_fit(res):
+    paths = res.glob("bifurcation/limit_cycles_J=*_g=*.csv")
+    if not paths:
+        raise NotAvailable("no limit-cycle branch")
+    c = pd.read_csv(paths[0])
+    eta_h = bifurcation.hopf_eta(c.J.iloc[0], c.g.iloc[0], c.delta.iloc[0])
+    d = c.eta_bar - eta_h
+    near = (d > 0) & (d <= 1.0)
+    if near.sum() < 5:
+        raise NotAvailable("fewer than 5 cycles within 1 of the Hopf point")
+    return analysis.onset_exponent_fit(d[near], c.amplitude[near])
+
+
+def _hopf_exponent(res):
+    fit = _hopf_exponent_fit(res)
+    return abs(fit["exponent"] - 0.5), 0.5 * (fit["exponent_high"] - fit["exponent_low"])
+
+
+def _hopf_exponent_width(res):
+    fit = _hopf_exponent_fit(res)
+    return 0.5 * (fit["exponent_high"] - fit["exponent_low"]), 0.25
+
+
+def _cycles_stable(res):
+    paths = res.glob("bifurcation/limit_cycles_J=*_g=*.csv")
+    if not paths:
+        raise NotAvailable("no limit-cycle branch")
+    return float(pd.read_csv(paths[0]).stable.astype(bool).mean()), 1.0
+
+
+def _persistent_widths(res):
+    t = res.table("bifurcation/bistable_range_J=15.csv").set_index("g")
+    if 0.0 not in t.index:
+        raise NotAvailable("no g = 0 row in bistable_range_J=15.csv")
+    return t
+
+
+def _persistent_collapse(res):
+    t = _persistent_widths(res)
+    if 1.0 not in t.index:
+        raise NotAvailable("no g = 1 row in bistable_range_J=15.csv")
+    return t.loc[1.0, "width"] / t.loc[0.0, "width"], 0.25
+
+
+def _persistent_widening(res):
+    t = _persistent_widths(res)
+    small = t[(t.index > 0) & (t.index < 0.7)]
+    if small.empty:
+        raise NotAvailable("no 0 < g < 0.7 row in bistable_range_J=15.csv")
+    return small.width.max() / t.loc[0.0, "width"], 1.05
+
+
+def _ramp_overshoot(res):
+    static = _persistent_widths(res)
+    ramps = res.table("compare/hysteresis.tsv").set_index("g")
+    if 0.0 not in ramps.index:
+        raise NotAvailable("no g = 0 ramp")
+    return ramps.loc[0.0, "width_mf"] - static.loc[0.0, "width"], 0.0
+
+
+def _ramp_agreement(res):
+    ramps = res.table("compare/hysteresis.tsv")
+    return float((ramps.width_net - ramps.width_mf).abs().max()), 0.6
+
+
+def _bistable_area(res):
+    shares = {}
+    for g in ("0", "1"):
+        regions = res.table(f"bifurcation/g={g}/regions.csv")
+        shares[g] = float((regions.label == "bistable").mean())
+    if shares["0"] == 0:
+        raise NotAvailable("no bistable region at g = 0 in the window")
+    return shares["1"] / shares["0"], 0.5
+
+
+def _snsl_threshold(res):
+    t = res.table("bifurcation/codim2_vs_g.csv")
+    t = t[(t.g - G_STAR).abs() > 0.05]
+    return float((t.snsl_J.notna() != (t.g > G_STAR)).sum()), 0.0
+
+
+def _verification(res, key):
+    """(value, threshold) of the worst g: the one with the smallest value − threshold."""
+    pairs = []
+    for path in res.glob("verification/g=*/summary.json"):
+        summary = json.loads(path.read_text())
+        if key == "agreement_coexistence" and not summary.get("coexistence_points"):
+            continue
+        N = int(pd.read_csv(path.with_name("classes.tsv"), sep="\t").N.iloc[0])
+        pairs.append((summary[key], 0.9 if N >= 10_000 else 0.6))
+    if not pairs:
+        raise NotAvailable(f"no verification summary with {key}")
+    return min(pairs, key=lambda p: p[0] - p[1])
+
+
+def _asymmetry(res):
+    t = res.table("compare/asymmetry.tsv").set_index("v_reset")
+    if -50.0 not in t.index:
+        raise NotAvailable("no V_r = -50 network")
+    return abs(t.loc[-50.0, "err_mp20"]) / abs(t.loc[-50.0, "err_p19"]), 0.5
+
+
+def _fluctuation_slope(res):
+    fits = res.table("compare/finite_size_fits.tsv").set_index("name")
+    return abs(fits.loc["async_rel_std_r", "slope"] + 0.5), 0.2
+
+
+CLAIMS: tuple[Claim, ...] = (
+    Claim("mpr15_bifurcation", "the two fold curves meet at the cusp (η̄, J) = (−√3, 7.796) "
+          "(value: distance)", _cusp_g0, "<="),
+    Claim("mpr15_bifurcation", "at J = 15 the low and high states coexist between the folds "
+          "η̄ = −5.744 and −3.136 (value: largest deviation)", _folds_J15, "<="),
+    Claim("protocol_mpr15_step", "network and mean field agree: relative error of the mean "
+          "rate (threshold 0.02 + 2/√N)", _step_mean_rate, "<="),
+    Claim("protocol_mpr15_step", "transient synchrony: during the step the mean field's damped "
+          "oscillation has the period 2π/Im λ of the focus at η̄ + I (1.0896 at −2, J = 15) "
+          "(value: relative error)", lambda res: _step_period(res, "mf"), "<="),
+    Claim("protocol_mpr15_step", "the network's transient synchrony has the focus period "
+          "2π/Im λ (value: relative error; threshold 0.02 + 2/√N)",
+          lambda res: _step_period(res, "net"), "<="),
+    Claim("protocol_mpr15_step", "persistent activity: after the step the network stays on the "
+          "high state (value: relative deviation of r from the focus)", _step_persistent, "<="),
+    Claim("protocol_mpr15_sine", "sinusoidal forcing switches the network between the low and "
+          "the high state each period (value: min(up, down switches) per forcing period)",
+          _sine_switches, ">="),
+    Claim("p19_coupling", "the firing-rate equations describe the network with chemical, "
+          "electrical and mixed synapses: relative error of the mean rate, worst run "
+          "(threshold 0.02 + 2/√N)", _coupling_rate, "<="),
+    Claim("p19_coupling", "… and the amplitude of the collective oscillation (2√2 std v), worst "
+          "oscillating run (threshold 0.02 + 2/√N)", _coupling_amplitude, "<="),
+    Claim("p19_onset", "electrical coupling switches synchrony on at the Hopf value g_H of the "
+          "mean field: the network's oscillation amplitude below g_H is under a quarter of the "
+          "smallest above it (points farther than 0.25 from g_H; value: ratio)",
+          _onset_switch, "<="),
+    Claim("p19_onset", "above g_H the network's oscillation amplitude is the mean field's "
+          "(value: worst relative error; threshold 0.02 + 2/√N)", _onset_amplitude, "<="),
+    Claim("p19_limit_cycles", "the Hopf bifurcation is supercritical: the cycle amplitude grows "
+          "as (η̄ − η̄_H)^β with β = ½ inside the 95 % interval of a free fit (value: |β − ½|; "
+          "threshold: the interval's half-width)", _hopf_exponent, "<="),
+    Claim("p19_limit_cycles", "the fit can tell ½ from 1: half-width of the exponent's 95 % "
+          "interval", _hopf_exponent_width, "<="),
+    Claim("p19_limit_cycles", "all cycles of the Hopf branch are stable (value: share)",
+          _cycles_stable, ">="),
+    Claim("p19_hysteresis", "at J = 15 electrical coupling eventually removes most persistent "
+          "states: the mean-field persistent range at g = 1 is below a quarter of that at g = 0 "
+          "(value: ratio of widths, 0.36/2.60 expected)", _persistent_collapse, "<="),
+    Claim("p19_hysteresis", "… but not monotonically: for small g (0 < g < 0.7) the persistent "
+          "range first widens (value: widest / width at g = 0; 3.13/2.60 expected)",
+          _persistent_widening, ">="),
+    Claim("p19_hysteresis", "ramps overshoot the static range: the mean field's hysteresis "
+          "width under the ramp exceeds the static persistent width at g = 0 (value: "
+          "difference)", _ramp_overshoot, ">="),
+    Claim("p19_hysteresis", "network and mean field switch at the same drive under the ramps "
+          "(value: largest difference of hysteresis widths)", _ramp_agreement, "<="),
+    Claim("p19_phase_diagrams", "oscillations replace most bistability: the bistable share of "
+          "the (η̄, J) window at g = 1 is below half of that at g = 0 (value: ratio)",
+          _bistable_area, "<="),
+    Claim("p19_codim2", "the SNSL point exists exactly for g above g* ≈ 1.28 (value: codim-2 "
+          "rows farther than 0.05 from g* that violate it)", _snsl_threshold, "<="),
+    Claim("p19_verification", "spiking networks started in every mean-field attractor reproduce "
+          "the phase diagram: agreement over all grid points, worst g (threshold 0.9 at "
+          "N ≥ 10⁴, else 0.6)", lambda res: _verification(res, "agreement_all"), ">="),
+    Claim("p19_verification", "… including the coexistence regions (bistable, oscillation + "
+          "fixed point) away from the curves, worst g (threshold 0.9 at N ≥ 10⁴, else 0.6)",
+          lambda res: _verification(res, "agreement_coexistence"), ">="),
+    Claim("mp20_asymmetry", "the MP20 mean field (virtual chemical coupling g κ) removes most "
+          "of the P19 error of the mean rate at V_r = −50 (value: |err MP20| / |err P19|)",
+          _asymmetry, "<="),
+    Claim("finite_size", "the rate fluctuations of the asynchronous state fall as N^(−1/2) "
+          "(value: |slope + ½|)", _fluctuation_slope, "<="),
+)  # fmt: skip
+
+
+def evaluate(results_dir, *, figures: Mapping | None = None, claims=CLAIMS) -> pd.DataFrame:
+    """One row per claim: figure, claim, value, comparison, threshold, status ("pass",
+    "fail", "untested") and note (why a claim is untested)."""
+    res = Results(results_dir, figures)
+    rows = []
+    for claim in claims:
+        if claim.comparison not in ("<=", ">="):
+            raise ValueError(f"{claim.figure}: comparison must be '<=' or '>='")
+        note = ""
+        try:
+            value, threshold = (float(x) for x in claim.compute(res))
+        except NotAvailable as exc:
+            value, threshold, note = math.nan, math.nan, str(exc)
+        if note:
+            status = "untested"
+        elif not math.isfinite(value):
+            status, note = "fail", "the value is not a finite number"
+        elif claim.comparison == "<=":
+            status = "pass" if value <= threshold else "fail"
+        else:
+            status = "pass" if value >= threshold else "fail"
+        rows.append({"figure": claim.figure, "claim": claim.text, "value": value,
+                     "comparison": claim.comparison, "threshold": threshold, "status": status,
+                     "note": note})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def write(table: pd.DataFrame, path) -> None:
+    """Write the claims table as TSV, atomically."""
+    with atomic_path(path) as tmp:
+        table.to_csv(tmp, sep="\t", index=False, float_format="%.6g")
+
+
+def main(argv=None) -> int:
+    """``qifgap claims RESULTS [--configfile FILE] [--output FILE] [--strict]``: evaluate,
+    write RESULTS/claims.tsv, print the failures; exit 1 if a claim fails."""
+    parser = argparse.ArgumentParser(prog="qifgap claims", description=main.__doc__)
+    parser.add_argument("results", help="the results directory")
+    parser.add_argument("--configfile", help="the config that made it (for figures:)")
+    parser.add_argument("--output", help="default: RESULTS/claims.tsv")
+    parser.add_argument("--strict", action="store_true", help="untested claims fail too")
+    args = parser.parse_args(argv)
+    figures = {}
+    if args.configfile:
+        import yaml
+
+        figures = (yaml.safe_load(Path(args.configfile).read_text()) or {}).get("figures", {})
+    table = evaluate(args.results, figures=figures)
+    write(table, args.output or Path(args.results) / "claims.tsv")
+    bad = table.status.eq("fail") | (args.strict & table.status.eq("untested"))
+    for row in table.itertuples(index=False):
+        print(f"{row.status:4}  {row.figure}: {row.claim} — value {row.value:.4g} "
+              f"{row.comparison} {row.threshold:.4g} {row.note}".rstrip())  # fmt: skip
+    counts = table.status.value_counts().to_dict()
+    print(f"qifgap claims: {counts.get('pass', 0)} pass, {counts.get('fail', 0)} fail, "
+          f"{counts.get('untested', 0)} untested", file=sys.stderr)  # fmt: skip
+    return 1 if bad.any() else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

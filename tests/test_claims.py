@@ -1,0 +1,194 @@
+"""The claims table: every claim a number from results/ that can fail. Synthetic results
+directories (every claim passing; one broken number failing; nothing there: untested) and the
+registry covering the README's figure table."""
+
+import json
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from qifgap import analysis, bifurcation, claims, meanfield
+from qifgap.inputs import Sinusoid, Step
+from qifgap.results import TimeSeries
+
+FIGURES = {"coupling": {"electrical": ["gap_async", "gap_sync"]}, "onset": "onset"}
+
+
+def _tsv(path: Path, rows) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(rows).to_csv(path, sep="\t" if path.suffix == ".tsv" else ",", index=False)
+
+
+def _series(root: Path, kind: str, name: str, ts, N=10_000) -> None:
+    """Save a mean-field series as the run's mean field, or as its network (with N)."""
+    (root / kind).mkdir(parents=True, exist_ok=True)
+    params = {**ts.params, "N": N} if kind == "network" else ts.params
+    TimeSeries(t=ts.t, r=ts.r, v=ts.v, Z=ts.Z, params=params).save(root / kind / f"{name}.npz")
+
+
+@pytest.fixture(scope="module")
+def mpr15_series():
+    """Mean-field runs of the MPR15 step (30 τ) and sine (two periods) protocols."""
+    common = {"eta_bar": -5.0, "delta": 1.0, "J": 15.0, "g": 0.0}
+    step = meanfield.integrate(**common, t_start=-5.0, t_end=40.0,
+                               current=Step(amplitude=3.0, t_on=0.0, t_off=30.0))  # fmt: skip
+    sine = meanfield.integrate(**common, t_start=0.0, t_end=80.0,
+                               current=Sinusoid(amplitude=3.0, omega=math.pi / 20))  # fmt: skip
+    return step, sine
+
+
+def _write_results(root: Path, mpr15_series) -> Path:
+    """A results directory in which every claim holds (numbers of the default config)."""
+    step, sine = mpr15_series
+    for kind in ("network", "meanfield"):
+        _series(root, kind, "mpr15_step", step)
+    _series(root, "network", "mpr15_sine", sine)
+    cusp = {"name": "cusp", "eta_bar": -math.sqrt(3), "J": 7.796217, "in_window": True}
+    _tsv(root / "bifurcation/g=0/points.csv", [cusp])
+    _tsv(root / "bifurcation/bistable_range_J=15.csv", [
+        {"g": 0.0, "eta_min": -5.736, "eta_max": -3.144, "width": 2.601},
+        {"g": 0.625, "eta_min": -5.9, "eta_max": -2.77, "width": 3.13},
+        {"g": 1.0, "eta_min": -2.658, "eta_max": -2.307, "width": 0.36},
+    ])  # fmt: skip
+    _tsv(root / "compare/runs/mpr15_step.tsv", [{"run": "mpr15_step", "N": 10_000,
+                                                 "rel_err_mean_r": 0.012}])  # fmt: skip
+    for run, err, amp_net, amp_mf in (("gap_async", -0.01, 0.05, 0.01),
+                                      ("gap_sync", 0.005, 4.01, 4.13)):  # fmt: skip
+        _tsv(root / f"compare/runs/{run}.tsv", [{"run": run, "N": 10_000, "rel_err_mean_r": err,
+                                                 "rms_amplitude_v_net": amp_net,
+                                                 "rms_amplitude_v_mf": amp_mf}])  # fmt: skip
+    _tsv(root / "compare/sweeps/onset.tsv", [
+        {"run": f"onset/g={g}", "eta_bar": 2.0, "J": 0.0, "delta": 1.0, "g": g, "N": 10_000,
+         "rms_amplitude_v_net": net, "rms_amplitude_v_mf": mf}
+        for g, net, mf in ((0.5, 0.08, 0.0), (1.0, 0.1, 0.0), (2.0, 4.3, 4.34), (2.5, 6.3, 6.37))
+    ])  # fmt: skip
+    eta_h = bifurcation.hopf_eta(0.0, 1.0)
+    d = np.geomspace(0.005, 2.0, 30)
+    _tsv(root / "bifurcation/limit_cycles_J=0_g=1.csv", pd.DataFrame({
+        "eta_bar": eta_h + d, "J": 0.0, "g": 1.0, "delta": 1.0,
+        "amplitude": 0.9 * np.sqrt(d) * (1 + 0.15 * d - 0.01 * d**2), "stable": True}))  # fmt: skip
+    _tsv(root / "compare/hysteresis.tsv", [
+        {"g": 0.0, "J": 15.0, "width_net": 3.30, "width_mf": 3.25},
+        {"g": 1.0, "J": 15.0, "width_net": 0.9, "width_mf": 0.7},
+    ])  # fmt: skip
+    for g, bistable in (("0", 20), ("1", 1)):
+        labels = ["bistable"] * bistable + ["one stable state"] * (100 - bistable)
+        _tsv(root / f"bifurcation/g={g}/regions.csv", {"label": labels})
+    _tsv(root / "bifurcation/codim2_vs_g.csv", {
+        "g": [0.0, 1.0, 1.5, 2.0], "snsl_J": [np.nan, np.nan, 9.1788, 4.33306]})  # fmt: skip
+    verification = root / "verification/g=1"
+    _tsv(verification / "classes.tsv", [{"eta_bar": 0.0, "J": 0.0, "N": 10_000}])
+    summary = {"agreement_all": 0.95, "agreement_coexistence": 0.92, "coexistence_points": 12}
+    (verification / "summary.json").write_text(json.dumps(summary))
+    _tsv(root / "compare/asymmetry.tsv", [
+        {"v_reset": -50.0, "err_p19": 0.29, "err_mp20": -0.01},
+        {"v_reset": -100.0, "err_p19": 0.005, "err_mp20": 0.005},
+    ])  # fmt: skip
+    _tsv(root / "compare/finite_size_fits.tsv", [{"name": "async_rel_std_r", "slope": -0.49}])
+    return root
+
+
+@pytest.fixture
+def results(tmp_path, mpr15_series):
+    return _write_results(tmp_path / "results", mpr15_series)
+
+
+def test_every_claim_passes_on_good_results(results):
+    table = claims.evaluate(results, figures=FIGURES)
+    assert list(table.columns) == ["figure", "claim", "value", "comparison", "threshold",
+                                   "status", "note"]  # fmt: skip
+    assert len(table) == len(claims.CLAIMS)
+    assert (table.status == "pass").all(), table[table.status != "pass"].to_string()
+    by_claim = table.set_index("claim")
+    period = by_claim.loc[[c for c in table.claim if "mean field's damped" in c][0]]
+    assert period.value < 2e-3  # the measured step period is 2π/Im λ = 1.0896 to 0.2 %
+    # without the config the figure-named claims are untested, which does not fail
+    assert claims.main([str(results), "--output", str(results / "out.tsv")]) == 0
+    assert pd.read_csv(results / "out.tsv", sep="\t").status.eq("untested").sum() == 4
+
+
+def test_main_writes_claims_tsv_and_exits_zero(results, tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text("figures:\n  coupling: {electrical: [gap_async, gap_sync]}\n  onset: onset\n")
+    assert claims.main([str(results), "--configfile", str(config), "--strict"]) == 0
+    written = pd.read_csv(results / "claims.tsv", sep="\t")
+    assert (written.status == "pass").all() and len(written) == len(claims.CLAIMS)
+
+
+@pytest.mark.parametrize(
+    ("path", "column", "value", "figure"),
+    [
+        ("compare/asymmetry.tsv", "err_mp20", 0.2, "mp20_asymmetry"),
+        ("bifurcation/g=0/points.csv", "J", 7.9, "mpr15_bifurcation"),
+        ("compare/finite_size_fits.tsv", "slope", -1.0, "finite_size"),
+        ("compare/runs/gap_sync.tsv", "rel_err_mean_r", 0.1, "p19_coupling"),
+    ],
+)
+def test_a_broken_number_fails_its_claim_and_main(results, path, column, value, figure):
+    table = pd.read_csv(results / path, sep="\t" if path.endswith(".tsv") else ",")
+    table.loc[0, column] = value
+    table.to_csv(results / path, sep="\t" if path.endswith(".tsv") else ",", index=False)
+    out = claims.evaluate(results, figures=FIGURES)
+    failed = out[out.status == "fail"]
+    assert set(failed.figure) == {figure}
+    config = results / "figures.yaml"
+    config.write_text("figures:\n  coupling: {electrical: [gap_async, gap_sync]}\n  onset: onset\n")
+    assert claims.main([str(results), "--configfile", str(config)]) == 1
+
+
+def test_monotonic_persistent_range_fails_the_non_monotonic_claim(results):
+    """The hysteresis claim is stated as measured: if the persistent range shrank
+    monotonically with g, the 'first widens' claim would fail."""
+    _tsv(results / "bifurcation/bistable_range_J=15.csv", [
+        {"g": 0.0, "eta_min": -5.736, "eta_max": -3.144, "width": 2.601},
+        {"g": 0.625, "eta_min": -5.0, "eta_max": -3.0, "width": 2.0},
+        {"g": 1.0, "eta_min": -2.658, "eta_max": -2.307, "width": 0.36},
+    ])  # fmt: skip
+    out = claims.evaluate(results, figures=FIGURES).set_index("claim")
+    widens = out.loc[[c for c in out.index if "first widens" in c][0]]
+    assert widens.status == "fail" and widens.value == pytest.approx(2.0 / 2.601)
+
+
+def test_a_linear_onset_fails_the_supercritical_claim(results):
+    eta_h = bifurcation.hopf_eta(0.0, 1.0)
+    d = np.geomspace(0.005, 1.0, 20)
+    _tsv(results / "bifurcation/limit_cycles_J=0_g=1.csv", pd.DataFrame({
+        "eta_bar": eta_h + d, "J": 0.0, "g": 1.0, "delta": 1.0, "amplitude": 0.9 * d,
+        "stable": True}))  # fmt: skip
+    out = claims.evaluate(results, figures=FIGURES)
+    assert out[out.figure == "p19_limit_cycles"].status.tolist() == ["fail", "pass", "pass"]
+
+
+def test_missing_results_are_not_applicable(tmp_path):
+    out = claims.evaluate(tmp_path, figures={})
+    assert (out.status == "untested").all() and out.value.isna().all()
+    assert out.note.str.len().gt(0).all()
+    assert claims.main([str(tmp_path)]) == 0
+    assert claims.main([str(tmp_path), "--strict"]) == 1
+
+
+def test_a_short_step_cannot_test_the_period(tmp_path):
+    """A step of 5 τ holds too few periods of transient synchrony: untested, not a pass."""
+    root = tmp_path / "results"
+    short = meanfield.integrate(eta_bar=-5.0, delta=1.0, J=15.0, g=0.0, t_start=-5.0, t_end=10.0,
+                                current=Step(amplitude=3.0, t_on=0.0, t_off=5.0))  # fmt: skip
+    _series(root, "meanfield", "mpr15_step", short)
+    _series(root, "network", "mpr15_step", short)
+    out = claims.evaluate(root)
+    period = out[out.claim.str.contains("focus period|damped oscillation")]
+    assert len(period) == 2 and (period.status == "untested").all()
+    assert analysis.transient_period(short.t, short.r, t_min=0.0, t_max=5.0)["n_intervals"] < 6
+
+
+def test_every_figure_of_the_readme_table_has_a_claim():
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    rows = re.findall(r"^\| `([a-z0-9_{},=]+)` \|", readme, flags=re.M)
+    assert len(rows) >= 10
+    figures = {c.figure for c in claims.CLAIMS}
+    for name in rows:
+        base = re.sub(r"_(\{.*\}|g=\d+|inhibitory)$", "", name)
+        assert base in figures, name
