@@ -92,7 +92,7 @@ def _chunk_naive(x, eta, c, a, one_minus_cg, v_peak, v_reset, x_cross, scale):
     crossings = 0.0
     for j in range(x.size):
         xj = x[j]
-        kick = scale * np.tan(np.pi * (np.random.random() - 0.5))
+        kick = scale * np.tan(np.pi * (np.random.random() - 0.5))  # noqa: NPY002 (numba)
         vn = one_minus_cg * xj + c * (xj * xj + eta[j] + a) + kick
         integrating = vn if vn < v_peak else x_cross
         k = xj - 1.0
@@ -110,7 +110,7 @@ def run_deterministic(x, eta, steps, c, g):
     N = x.size
     x_cross = REFRACTORY + N_REF
     v = 0.0
-    for s in range(steps):
+    for _ in range(steps):
         vsum = 0.0
         for lo in range(0, N, CHUNK):
             hi = min(lo + CHUNK, N)
@@ -146,7 +146,7 @@ run_noisy_checked = _make_run_noisy(_chunk_noisy_checked, "python")
 
 @njit(fastmath=_FASTMATH, error_model="numpy")
 def run_naive(x, eta, steps, c, g, scale, seed):
-    np.random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002 (numba's per-thread legacy generator)
     N = x.size
     x_cross = REFRACTORY + N_REF
     v = 0.0
@@ -188,10 +188,13 @@ def main():
     t_naive = ns_per_neuron_step(N, naive_steps, run_naive, scale, 12345)
     print(f"N = {N}, one thread, ns per neuron-step (best of 3):")
     print(f"  (a)  deterministic chunk loop          {t_det:8.3f}")
-    print(f"  (b)  + counter-based Cauchy noise      {t_noisy:8.3f}   "
-          f"{t_noisy / t_det:6.2f}x (a); noise adds {t_noisy - t_det:.3f} ns (target <= 2)")
-    print(f"  (b') (b), default error model          {t_checked:8.3f}   "
-          f"{t_checked / t_det:6.2f}x (a)")
+    print(
+        f"  (b)  + counter-based Cauchy noise      {t_noisy:8.3f}   "
+        f"{t_noisy / t_det:6.2f}x (a); noise adds {t_noisy - t_det:.3f} ns (target <= 2)"
+    )
+    print(
+        f"  (b') (b), default error model          {t_checked:8.3f}   {t_checked / t_det:6.2f}x (a)"
+    )
     print(f"  (c)  naive: np.random + np.tan         {t_naive:8.3f}   "
           f"{t_naive / t_det:6.2f}x (a), {t_naive / t_noisy:.1f}x (b)")  # fmt: skip
 
