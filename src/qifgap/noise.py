@@ -135,7 +135,7 @@ def centred_uniform(key, neuron, step):
 
 @njit(cache=True, inline="always", fastmath=_FASTMATH, error_model="numpy")
 def tan_pi(w):
-    """tan(π w) for w ∈ (−½, ½), branch-free (relative error < 5·10⁻¹⁶).
+    """tan(π w) for w ∈ (−½, ½), branch-free (relative error ≤ 4.6·10⁻¹⁶ measured).
 
     r = |w| for |w| ≤ ¼, else ½ − |w| (exact); with x = π r, z = x²:
     tan x = x (Q + z P)/Q, and cot x = Q / (x (Q + z P)) for the reflected part.
