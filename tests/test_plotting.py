@@ -8,6 +8,7 @@ is made in the house style, saved as PDF and PNG with its provenance, reproducib
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -173,7 +174,10 @@ def test_import_changes_neither_backend_nor_rcparams():
         print(before_backend, *imported, *after)
         """
     )
+    # the package under test, wherever it is imported from (a checkout on PYTHONPATH too)
     env = {"MPLBACKEND": "pdf", "PATH": "/usr/bin:/bin"}
+    if os.environ.get("PYTHONPATH"):
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          check=True)  # fmt: skip
     assert out.stdout.split() == ["pdf", "pdf", "True", "pdf", "True"]
