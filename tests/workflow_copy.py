@@ -28,7 +28,7 @@ def copy_workflow(dest: Path, source: Path = REPO, *, with_package: bool = False
     return dest
 
 
-def snakemake(workdir: Path, *args, check=True, env=None, timeout=900):
+def snakemake(workdir: Path, *args, check=True, env=None, timeout=2400):
     """Run snakemake in ``workdir``; with a package copy there, import qifgap from it."""
     full_env = dict(os.environ)
     if (workdir / "src").is_dir():
