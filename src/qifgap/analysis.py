@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from . import bifurcation
+from .metrics import upward_crossings
 
 __all__ = [
     "PERSISTENT",
@@ -317,14 +318,7 @@ def transient_period(t, x, *, t_min, t_max, skip: int = 0, floor: float = 0.05,
         x = moving_average(x, max(1, int(round(smooth / np.mean(np.diff(t))))))
     y = x - np.median(x[-max(2, x.size // 4) :])
     h = floor * np.abs(y).max()
-    crossings, armed = [], False
-    for k in range(y.size - 1):
-        if y[k] < -h:
-            armed = True
-        if armed and y[k] < 0 <= y[k + 1]:
-            crossings.append(t[k] - y[k] * (t[k + 1] - t[k]) / (y[k + 1] - y[k]))
-            armed = False
-    intervals = np.diff(crossings)[skip:]
+    intervals = np.diff(upward_crossings(t, y, h=h))[skip:]
     if intervals.size < 1:
         return {"period": float("nan"), "period_all": float("nan"), "n_intervals": 0}
     late = intervals[intervals.size // 2 :]

@@ -10,6 +10,7 @@ import numpy as np
 __all__ = [
     "rmse",
     "relative_rmse",
+    "upward_crossings",
     "crossing_period",
     "spectral_peak",
     "oscillation_amplitude",
@@ -31,16 +32,11 @@ def relative_rmse(a, b) -> float:
     return rmse(a, b) / ref if ref > 0 else float("nan")
 
 
-def crossing_period(t, x, *, hysteresis: float = 0.25) -> float:
-    """Mean period from the upward crossings of x through its mean (linear interpolation).
-
-    A crossing counts only after x has been below mean − h since the last one, with
-    h = ``hysteresis`` × std(x), so that noise (a finite network) does not add crossings.
-    For sustained oscillations; NaN if fewer than two crossings.
-    """
-    t, x = np.asarray(t, dtype=float), np.asarray(x, dtype=float)
-    y = x - x.mean()
-    h = hysteresis * y.std()
+def upward_crossings(t, y, *, h: float) -> np.ndarray:
+    """Times where y crosses 0 upwards (linear interpolation), each counted only after y has
+    been below −h since the previous one (a hysteresis that keeps noise from adding
+    crossings)."""
+    t, y = np.asarray(t, dtype=float), np.asarray(y, dtype=float)
     crossings = []
     armed = False
     for k in range(y.size - 1):
@@ -49,6 +45,18 @@ def crossing_period(t, x, *, hysteresis: float = 0.25) -> float:
         if armed and y[k] < 0 <= y[k + 1]:
             crossings.append(t[k] - y[k] * (t[k + 1] - t[k]) / (y[k + 1] - y[k]))
             armed = False
+    return np.array(crossings)
+
+
+def crossing_period(t, x, *, hysteresis: float = 0.25) -> float:
+    """Mean period from the upward crossings of x through its mean (linear interpolation).
+
+    A crossing counts only after x has been below mean − h since the last one, with
+    h = ``hysteresis`` × std(x), so that noise (a finite network) does not add crossings.
+    For sustained oscillations; NaN if fewer than two crossings.
+    """
+    y = np.asarray(x, dtype=float) - np.mean(x)
+    crossings = upward_crossings(t, y, h=hysteresis * y.std())
     if len(crossings) < 2:
         return float("nan")
     return float(np.diff(crossings).mean())
