@@ -150,9 +150,10 @@ def _phase_diagram(args) -> None:
     given = {"delta": args.delta, "eta_range": args.eta_range, "J_range": args.J_range,
              "n": args.n}  # fmt: skip
     diagram = phase_diagram(g=args.g, **{k: x for k, x in given.items() if x is not None})
-    fig, ax = plotting.figure(figsize=(4.5, 3.6))
-    plotting.plot_phase_diagram(ax, diagram.tables())
-    ax.set_title(f"g = {diagram.g:g}, Δ = {diagram.delta:g}", loc="left")
+    with plotting.style():
+        fig, ax = plotting.figure(figsize=(4.5, 3.6))
+        plotting.plot_phase_diagram(ax, diagram.tables())
+        ax.set_title(f"g = {diagram.g:g}, Δ = {diagram.delta:g}", loc="left")
     plotting.save(fig, args.output)
 
 
