@@ -166,27 +166,39 @@ def claim(caption: str) -> str:
     """The claim a caption states (its "Claim tested: …" paragraph), template syntax removed."""
     text = re.sub(r"\{%.*?%\}", "", caption, flags=re.S)
     text = re.sub(r"\{\{\s*snakemake\.[\w.]+\s*\}\}", "…", text)
-    match = re.search(r"Claim(?:s)? tested:\s*(.+?)(?:\n\s*\n|$)", text, flags=re.S)
+    match = re.search(r"Claims?\s+tested:\s*(.+?)(?:\n\s*\n|$)", text, flags=re.S)
     if not match:
         return ""
     return " ".join(match.group(1).split()).replace("\\|", "|")
 
 
 def gallery_page(captions=CAPTIONS, docs=DOCS) -> str:
-    """One section per figure caption: the claim and, if ``docs/`` has it, the image."""
+    """One section per figure caption: the claim the caption states, the claims of
+    :data:`qifgap.claims.CLAIMS` checked on that figure's tables, and the image if ``docs/``
+    has one."""
+    from qifgap.claims import CLAIMS
+
     images = {p.stem: p.name for p in Path(docs).glob("*.png")}
     lines = [
         "# Figure gallery",
         "",
-        "Every figure of the pipeline (`results/figures/`) with the claim it tests, taken from "
-        "its report caption (`workflow/report/figure_<name>.rst`). The report "
-        "(`snakemake --report results/report.html`) shows each with its full caption and "
-        "parameters.",
+        "Every figure of the pipeline (`results/figures/`) with the claim it tests: the claim "
+        "its report caption states (`workflow/report/figure_<name>.rst`) and the claims that "
+        "`qifgap claims` checks as numbers on its tables (`qifgap.claims.CLAIMS`). The report "
+        "(`snakemake --report results/report.html`) shows each figure with its full caption "
+        "and parameters.",
         "",
     ]
     for path in sorted(Path(captions).glob("figure_*.rst")):
         name = path.stem.removeprefix("figure_")
-        lines += [f"## `{name}`", "", claim(path.read_text()) or "(no claim stated)", ""]
+        lines += [f"## `{name}`", ""]
+        stated = claim(path.read_text())
+        if stated:
+            lines += [f"**Claim:** {stated}", ""]
+        checked = [c for c in CLAIMS if c.figure == name or c.figure.startswith(name + "_")]
+        if checked:
+            lines += ["Checked by `qifgap claims`:", ""]
+            lines += [f"- `{c.figure}`: {c.text}" for c in checked] + [""]
         for stem in sorted(s for s in images if s == name or s.startswith(name + "_")):
             lines += [f"![{stem}]({images[stem]})", ""]
     return "\n".join(lines)
