@@ -216,3 +216,11 @@ def on_files(files, config):
     for name, make in GENERATED.items():
         files.append(File.generated(config, name, content=make()))
     return files
+
+
+_ROLE = re.compile(r":(?:func|class|mod|meth|data|attr|exc|obj):(?=<code>)")
+
+
+def on_post_page(output, page, config):
+    """Drop the Sphinx roles of the docstrings (``:func:`x``` renders as ``:func:<code>x``)."""
+    return _ROLE.sub("", output)

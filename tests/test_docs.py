@@ -72,6 +72,8 @@ def test_gallery_has_every_figure_and_its_images(site):
 def test_api_pages_render_docstrings(site):
     page = (site / "api" / "network" / "index.html").read_text()
     assert "simulate" in page and "check_parameters" in page
+    meanfield = (site / "api" / "meanfield" / "index.html").read_text()
+    assert "<code>qifgap.model.rhs</code>" in meanfield and ":func:" not in meanfield
 
 
 def test_broken_link_fails_the_strict_build(tmp_path):
