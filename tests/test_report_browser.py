@@ -111,6 +111,21 @@ def test_every_figure_entry_loads_without_console_errors(report):
     assert found["app_children"] > 0 and "Loading Snakemake Report" not in found["text"]
 
 
+def test_probe_finds_a_broken_image_and_a_console_error(report, tmp_path):
+    """The check can fail: a figure whose data is corrupted and a logged error are reported."""
+    text = report.read_text()
+    first = re.search(r"data:image/png;[^,\"]*base64,([A-Za-z0-9+/]{40})", text)
+    assert first, "no embedded PNG in the report"
+    planted = text.replace(first.group(1), "A" * 40, 1)
+    end = planted.rindex("</body>")  # the page's own; scripts hold the string too
+    planted = planted[:end] + '<script>console.error("planted")</script>' + planted[end:]
+    copy = tmp_path / "report.html"
+    copy.write_text(planted)
+    found = probe(copy)
+    assert sum(bool(e.get("broken")) for e in found["entries"]) == 1
+    assert found["errors"] == ["planted"]
+
+
 def test_landing_page_screenshot(report, tmp_path):
     """The landing page renders to a non-blank image; QIFGAP_SCREENSHOT=1 keeps it in docs/."""
     shot = tmp_path / "report.png"
