@@ -160,12 +160,14 @@ def _phase_diagram(args) -> None:
 @dataclass(frozen=True)
 class Command:
     """One subcommand: its name, the one line ``qifgap --help`` shows, a function that adds its
-    options to its parser and one that runs it (raising ValueError for a bad argument)."""
+    options to its parser and one that runs it. ``run`` raises ValueError for a bad argument
+    (reported in one line, exit code 2) and may return an exit code (None: 0); a command with
+    an ``output`` option gets the closing "wrote …" line."""
 
     name: str
     help: str
     arguments: Callable[[argparse.ArgumentParser], None]
-    run: Callable[[argparse.Namespace], None]
+    run: Callable[[argparse.Namespace], int | None]
 
 
 # the subcommands, in the order of ``qifgap --help``; a new one is one more entry
@@ -208,14 +210,16 @@ def main(argv=None) -> int:
     run = {command.name: command.run for command in COMMANDS}[args.command]
     started = time.perf_counter()
     try:
-        run(args)
+        code = run(args) or 0
     except (ValueError, FloatingPointError) as exc:
         print(f"qifgap {args.command}: {exc}", file=sys.stderr)
         return 2
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"qifgap {args.command}: wrote {args.output} ({time.perf_counter() - started:.1f} s, "
-          f"peak RSS {rss_mb:.0f} MB)", file=sys.stderr)  # fmt: skip
-    return 0
+    if getattr(args, "output", None) is not None:
+        rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"qifgap {args.command}: wrote {args.output} "
+              f"({time.perf_counter() - started:.1f} s, peak RSS {rss_mb:.0f} MB)",
+              file=sys.stderr)  # fmt: skip
+    return code
 
 
 def _network_kwargs(args) -> dict:
