@@ -1,8 +1,9 @@
-"""Command line: simulate a network or integrate the mean field without writing a config.
+"""Command line: a network, a mean field or a phase diagram without writing a config.
 
     qifgap simulate --N 1000000 --eta-bar -5 --J 15 --g 0 --t-end 100 --threads 2 -o net.npz
     qifgap meanfield --eta-bar -5 --J 15 --g 0 --t-end 100 -o mf.npz
     qifgap meanfield --model ei.yaml --t-end 40 -o mf.npz
+    qifgap phase-diagram --g 1 --out fig.png
 
 ``--model`` reads a model declaration (YAML or JSON, the mapping of
 :meth:`qifgap.populations.Model.from_dict`: ``populations``, ``J``, ``g``) instead of the
@@ -18,6 +19,8 @@ import json
 import resource
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import meanfield, network
@@ -82,53 +85,141 @@ def _model_kwargs(args) -> dict:
     return kw
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="qifgap", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    sim = sub.add_parser("simulate", help="simulate the spiking network")
-    _model_args(sim)
-    sim.add_argument(
+def _simulate_args(parser):
+    _model_args(parser)
+    parser.add_argument(
         "--N", type=int, help="number of neurons (a model file gives N per population)"
     )
-    sim.add_argument("--dt", type=float, default=NETWORK["dt"])
-    sim.add_argument("--v-peak", type=float, help=f"threshold (default {NETWORK['v_peak']})")
-    sim.add_argument("--v-reset", type=float, help=f"reset (default {NETWORK['v_reset']})")
-    sim.add_argument("--reset", choices=["flight", "instant"], default=NETWORK["reset"])
-    sim.add_argument("--heterogeneity", choices=["quantiles", "random"],
-                     default=NETWORK["heterogeneity"])  # fmt: skip
-    sim.add_argument("--seed", type=int, default=NETWORK["seed"])
-    sim.add_argument("--v-init", type=float, default=NETWORK["v_init"])
-    sim.add_argument("--rate-bin", type=float, default=NETWORK["rate_bin"])
-    sim.add_argument("--raster-neurons", type=int, default=NETWORK["raster_neurons"])
-    sim.add_argument("--threads", type=int, default=NETWORK["threads"])
-    mf = sub.add_parser("meanfield", help="integrate the firing-rate equations")
-    _model_args(mf)
-    mf.add_argument("--kappa", type=float, default=None,
-                    help="spike-asymmetry term κ (default: ln(V_p/|V_r|) of each population, "
-                         "0 without a model file)")  # fmt: skip
-    mf.add_argument("--dt-out", type=float, default=MEANFIELD["dt_out"])
-    args = parser.parse_args(argv)
+    parser.add_argument("--dt", type=float, default=NETWORK["dt"])
+    parser.add_argument("--v-peak", type=float, help=f"threshold (default {NETWORK['v_peak']})")
+    parser.add_argument("--v-reset", type=float, help=f"reset (default {NETWORK['v_reset']})")
+    parser.add_argument("--reset", choices=["flight", "instant"], default=NETWORK["reset"])
+    parser.add_argument("--heterogeneity", choices=["quantiles", "random"],
+                        default=NETWORK["heterogeneity"])  # fmt: skip
+    parser.add_argument("--seed", type=int, default=NETWORK["seed"])
+    parser.add_argument("--v-init", type=float, default=NETWORK["v_init"])
+    parser.add_argument("--rate-bin", type=float, default=NETWORK["rate_bin"])
+    parser.add_argument("--raster-neurons", type=int, default=NETWORK["raster_neurons"])
+    parser.add_argument("--threads", type=int, default=NETWORK["threads"])
 
+
+def _simulate(args) -> None:
+    result = network.simulate(
+        **_common_kwargs(args), **_network_kwargs(args), progress=sys.stderr.isatty()
+    )
+    result.save(args.output)
+
+
+def _meanfield_args(parser):
+    _model_args(parser)
+    parser.add_argument("--kappa", type=float, default=None,
+                        help="spike-asymmetry term κ (default: ln(V_p/|V_r|) of each population, "
+                             "0 without a model file)")  # fmt: skip
+    parser.add_argument("--dt-out", type=float, default=MEANFIELD["dt_out"])
+
+
+def _meanfield(args) -> None:
+    result = meanfield.integrate(**_common_kwargs(args), kappa=args.kappa, dt_out=args.dt_out)
+    result.save(args.output)
+
+
+def _common_kwargs(args) -> dict:
+    return dict(**_model_kwargs(args), t_start=args.t_start, t_end=args.t_end,
+                current=Constant(args.current))  # fmt: skip
+
+
+def _phase_diagram_args(parser):
+    parser.add_argument("--g", type=float, required=True, help="gap-junction coupling g")
+    parser.add_argument("--delta", type=float, default=MODEL["delta"],
+                        help=f"half-width Δ (default {MODEL['delta']})")  # fmt: skip
+    parser.add_argument("--eta-range", type=float, nargs=2, metavar=("LO", "HI"),
+                        help="η̄ window (default: that of bifurcation.phase_diagram)")  # fmt: skip
+    parser.add_argument("--J-range", type=float, nargs=2, metavar=("LO", "HI"),
+                        help="J window (default: that of bifurcation.phase_diagram)")  # fmt: skip
+    parser.add_argument("--n", type=int, help="grid of region labels, n × n points")
+    parser.add_argument("-o", "--out", "--output", dest="output", required=True,
+                        help="figure file (.png, .pdf, .svg)")  # fmt: skip
+
+
+def _phase_diagram(args) -> None:
+    from . import plotting  # matplotlib only for this command
+    from .bifurcation import phase_diagram
+
+    if Path(args.output).suffix.lower() not in (".png", ".pdf", ".svg"):
+        raise ValueError(f"--out {args.output}: the suffix must be .png, .pdf or .svg")
+    given = {"delta": args.delta, "eta_range": args.eta_range, "J_range": args.J_range,
+             "n": args.n}  # fmt: skip
+    diagram = phase_diagram(g=args.g, **{k: x for k, x in given.items() if x is not None})
+    with plotting.style():
+        fig, ax = plotting.figure(figsize=(4.5, 3.6))
+        plotting.plot_phase_diagram(ax, diagram.tables())
+        ax.set_title(f"g = {diagram.g:g}, Δ = {diagram.delta:g}", loc="left")
+    plotting.save(fig, args.output)
+
+
+@dataclass(frozen=True)
+class Command:
+    """One subcommand: its name, the one line ``qifgap --help`` shows, a function that adds its
+    options to its parser and one that runs it. ``run`` raises ValueError for a bad argument
+    (reported in one line, exit code 2) and may return an exit code (None: 0); a command with
+    an ``output`` option gets the closing "wrote …" line."""
+
+    name: str
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int | None]
+
+
+# the subcommands, in the order of ``qifgap --help``; a new one is one more entry
+COMMANDS = (
+    Command(
+        name="simulate",
+        help="simulate the spiking network (one population or a model file)",
+        arguments=_simulate_args,
+        run=_simulate,
+    ),
+    Command(
+        name="meanfield",
+        help="integrate the firing-rate equations (one population or a model file)",
+        arguments=_meanfield_args,
+        run=_meanfield,
+    ),
+    Command(
+        name="phase-diagram",
+        help="draw the (η̄, J) phase diagram at one gap-junction coupling g",
+        arguments=_phase_diagram_args,
+        run=_phase_diagram,
+    ),
+)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The ``qifgap`` parser with one subparser per entry of :data:`COMMANDS`."""
+    top = argparse.ArgumentParser(
+        prog="qifgap", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        command.arguments(sub.add_parser(command.name, help=command.help,
+                                         description=command.help))  # fmt: skip
+    return top
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    run = {command.name: command.run for command in COMMANDS}[args.command]
     started = time.perf_counter()
     try:
-        common = dict(**_model_kwargs(args), t_start=args.t_start, t_end=args.t_end,
-                      current=Constant(args.current))  # fmt: skip
-        if args.command == "simulate":
-            result = network.simulate(
-                **common, **_network_kwargs(args), progress=sys.stderr.isatty()
-            )
-        else:
-            result = meanfield.integrate(**common, kappa=args.kappa, dt_out=args.dt_out)
+        code = run(args) or 0
     except (ValueError, FloatingPointError) as exc:
         print(f"qifgap {args.command}: {exc}", file=sys.stderr)
         return 2
-    result.save(args.output)
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"qifgap {args.command}: wrote {args.output} ({time.perf_counter() - started:.1f} s, "
-          f"peak RSS {rss_mb:.0f} MB)", file=sys.stderr)  # fmt: skip
-    return 0
+    if getattr(args, "output", None) is not None:
+        rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"qifgap {args.command}: wrote {args.output} "
+              f"({time.perf_counter() - started:.1f} s, peak RSS {rss_mb:.0f} MB)",
+              file=sys.stderr)  # fmt: skip
+    return code
 
 
 def _network_kwargs(args) -> dict:
