@@ -90,10 +90,25 @@ def all_targets():
     ]
 
 
-def verification_chunks():
+# the verified couplings by their wildcard value (results/verification/g=<fmt(g)>/)
+VERIFY_G = {fmt(g): g for g in VERIFY["g"]} if VERIFY else {}
+
+
+def verification_points(g):
+    """The (η̄, J) points verified at g: the eta x J grid and the zooms of that g."""
+    import pandas as pd
     from qifgap.verification import grid_points
 
-    points = grid_points(VERIFY["eta"], VERIFY["J"])
+    grids = [(VERIFY["eta"], VERIFY["J"])]
+    grids += [(z["eta"], z["J"]) for z in VERIFY.get("zoom", []) if z["g"] == g]
+    points = pd.concat([grid_points(eta, J) for eta, J in grids], ignore_index=True)
+    return points.drop_duplicates(ignore_index=True)
+
+
+@functools.cache
+def verification_chunks(g_name):
+    """The verification points of g (its wildcard value) in jobs of ``chunk`` points."""
+    points = verification_points(VERIFY_G[g_name])
     size = VERIFY["chunk"]
     return [points.iloc[k : k + size] for k in range(0, len(points), size)]
 

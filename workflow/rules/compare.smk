@@ -125,7 +125,7 @@ rule compare_verification:
     input:
         chunks=lambda wildcards: expand(
             f"{RESULTS}/verification/g={{g}}/chunk_{{chunk}}.tsv",
-            g=wildcards.g, chunk=range(len(verification_chunks())),
+            g=wildcards.g, chunk=range(len(verification_chunks(wildcards.g))),
         ),
         tables=expand(f"{RESULTS}/bifurcation/g={{{{g}}}}/{{table}}.csv", table=PHASE_TABLES),
     output:
