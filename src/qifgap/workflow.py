@@ -123,6 +123,7 @@ _FIGURE_REFERENCES = {
     "coupling": "run",
     "onset": "sweep",
     "hysteresis.sweep": "sweep",
+    "hysteresis.fast_sweep": "sweep",
     "asymmetry": "run",
     "finite_size": "sweep",
 }
@@ -133,7 +134,7 @@ def _check_figure_references(figures: Mapping, runs: Mapping, sweeps: Mapping) -
     known = {"run": runs, "sweep": sweeps}
     for key, kind in _FIGURE_REFERENCES.items():
         head, _, leaf = key.partition(".")
-        if head not in figures:
+        if head not in figures or (leaf and leaf not in figures[head]):
             continue
         value = figures[head][leaf] if leaf else figures[head]
         if isinstance(value, Mapping):  # {panel: [runs]} or {table: sweep}

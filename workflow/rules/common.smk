@@ -87,6 +87,8 @@ def all_targets():
         *expand(f"{RESULTS}/compare/sweeps/{{sweep}}.tsv", sweep=list(SWEEPS)),
         *(f"{RESULTS}/figures/{stem}.pdf" for fig in FIGURE_REGISTRY.values()
           for stem in fig["targets"]()),
+        *([f"{RESULTS}/compare/hysteresis_speeds.tsv"]
+          if "fast_sweep" in FIGURES.get("hysteresis", {}) else []),
     ]
 
 
@@ -119,6 +121,11 @@ def sweep_files(kind, sweep):
 
 def hysteresis_J():
     return RUNS[SWEEPS[FIGURES["hysteresis"]["sweep"]][0]]["J"]
+
+
+def ramp_speed_runs():
+    """The runs of the hysteresis sweep and of its faster twin (figures.hysteresis)."""
+    return [r for key in ("sweep", "fast_sweep") for r in SWEEPS[FIGURES["hysteresis"][key]]]
 
 
 def asymmetry_runs():
