@@ -255,8 +255,8 @@ def _hopf_exponent_fit(res):
 
 def _hopf_exponent(res):
     fit = _hopf_exponent_fit(res)
-    note = (f"β = {fit['exponent']:.3f}, 95 % interval [{fit['exponent_low']:.3f}, "
-            f"{fit['exponent_high']:.3f}]")  # fmt: skip
+    note = (f"β = {fit['exponent']:.4f}, 95 % interval [{fit['exponent_low']:.4f}, "
+            f"{fit['exponent_high']:.4f}]")  # fmt: skip
     return abs(fit["exponent"] - 0.5), 0.5 * (fit["exponent_high"] - fit["exponent_low"]), note
 
 
