@@ -25,10 +25,13 @@ include: "workflow/rules/meanfield.smk"
 include: "workflow/rules/bifurcation.smk"
 include: "workflow/rules/compare.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/claims.smk"
 
 
-# The targets of the default run: every figure, table and data file of the config.
+# The targets of the default run: every figure, table and data file of the config, and the
+# claims table that checks them.
 rule all:
     input:
         all_targets(),
+        rules.claims.output.table,
     default_target: True

@@ -75,6 +75,11 @@ def _write_results(root: Path, mpr15_series) -> Path:
         {"g": 0.0, "J": 15.0, "width_net": 3.30, "width_mf": 3.25},
         {"g": 1.0, "J": 15.0, "width_net": 0.9, "width_mf": 0.7},
     ])  # fmt: skip
+    _tsv(root / "compare/hysteresis_speeds.tsv", [
+        {"g": 0.0, "J": 15.0, "speed": 0.08, "width_net": 3.30, "width_mf": 3.25},
+        {"g": 0.0, "J": 15.0, "speed": 0.16, "width_net": 3.95, "width_mf": 3.90},
+        {"g": 1.0, "J": 15.0, "speed": 0.08, "width_net": 0.9, "width_mf": 0.7},
+    ])  # fmt: skip
     for g, bistable in (("0", 20), ("1", 1)):
         labels = ["bistable"] * bistable + ["one stable state"] * (100 - bistable)
         _tsv(root / f"bifurcation/g={g}/regions.csv", {"label": labels})
@@ -151,6 +156,37 @@ def test_monotonic_persistent_range_fails_the_non_monotonic_claim(results):
     out = claims.evaluate(results, figures=FIGURES).set_index("claim")
     widens = out.loc[[c for c in out.index if "first widens" in c][0]]
     assert widens.status == "fail" and widens.value == pytest.approx(2.0 / 2.601)
+
+
+def test_a_ramp_overshoot_that_does_not_grow_with_speed_fails(results):
+    """Two ramp speeds: the faster ramp must overshoot the static range more."""
+    _tsv(results / "compare/hysteresis_speeds.tsv", [
+        {"g": 0.0, "J": 15.0, "speed": 0.08, "width_net": 3.30, "width_mf": 3.25},
+        {"g": 0.0, "J": 15.0, "speed": 0.16, "width_net": 3.30, "width_mf": 3.26},
+    ])  # fmt: skip
+    out = claims.evaluate(results, figures=FIGURES).set_index("claim")
+    speed = out.loc[[c for c in out.index if "ramp speed" in c][0]]
+    assert speed.status == "fail" and speed.value == pytest.approx(0.01)
+    assert "3.26 at 0.16/τ" in speed.note
+    (results / "compare/hysteresis_speeds.tsv").unlink()
+    out = claims.evaluate(results, figures=FIGURES).set_index("claim")
+    assert out.loc[speed.name, "status"] == "untested"
+
+
+def test_html_page_shows_failures_in_red(results, tmp_path):
+    table = claims.evaluate(results, figures=FIGURES)
+    table.loc[3, "status"] = "fail"
+    claims.write_html(table, tmp_path / "claims.html")
+    page = (tmp_path / "claims.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<tr style=\"([^\"]*)\">(.*?)</tr>", page)
+    assert len(rows) == len(table)
+    red = [style for style, _ in rows if "#b00000" in style]
+    assert len(red) == 1 and f"{len(table) - 1} pass, 1 fail, 0 untested" in page
+    assert "<td>&lt;=</td>" in page  # cells are escaped
+    # the fitted exponent and its interval are printed, and hold ½
+    beta, low, high = map(float, re.search(r"β = (\S+), 95 % interval \[(\S+), (\S+)\]",
+                                           page).groups())  # fmt: skip
+    assert low < 0.5 < high and low < beta < high
 
 
 def test_a_linear_onset_fails_the_supercritical_claim(results):

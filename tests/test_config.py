@@ -99,6 +99,16 @@ CASES = [
     (_set(("figures", "hysteresis", "sweep"), "ramp"), "figures.hysteresis.sweep: unknown sweep"),
     (_set(("figures", "asymmetry"), ["asym"]), "figures.asymmetry[0]: unknown run 'asym'"),
     (_set(("figures", "finite_size", "async"), "fss"), "figures.finite_size.async: unknown sweep"),
+    # verification: g is a list of phase-diagram couplings, zooms name a verified g
+    (_set(("verification", "g"), 1.0), "verification.g"),
+    (_set(("verification", "g"), []), "verification.g"),
+    (_set(("verification", "g"), [1.0, 0.5]), "verification.g[1]: 0.5 is not one of bifurcation.g"),
+    (_set(("verification", "coexistence_band"), -0.1), "verification.coexistence_band"),
+    (_set(("verification", "zoom"), [{"g": 2.0, "eta": {"min": 0.0, "max": 1.0, "n": 2},
+                                      "J": {"min": 0.0, "max": 1.0, "n": 2}}]),
+     "verification.zoom[0].g: 2.0 is not one of verification.g"),
+    (_set(("verification", "zoom"), [{"g": 1.0, "eta": {"min": 0.0, "max": 1.0, "n": 2}}]),
+     "verification.zoom[0]"),
 ]  # fmt: skip
 
 

@@ -30,7 +30,7 @@ import pandas as pd
 from . import analysis, bifurcation
 from .results import atomic_path, load_timeseries
 
-__all__ = ["Claim", "CLAIMS", "NotAvailable", "Results", "evaluate", "write", "main"]
+__all__ = ["Claim", "CLAIMS", "NotAvailable", "Results", "evaluate", "write", "write_html", "main"]
 
 SQRT3 = math.sqrt(3.0)
 MIN_INTERVALS = 6  # periods of transient synchrony needed to measure the period it tends to
@@ -76,7 +76,8 @@ class Results:
 
 @dataclass(frozen=True)
 class Claim:
-    """One claim: ``compute(results) -> (value, threshold)``, passed iff value ``comparison``
+    """One claim: ``compute(results) -> (value, threshold)`` or ``(value, threshold, note)``
+    (the numbers behind the value, for the table's note), passed iff value ``comparison``
     threshold ("<=" or ">=")."""
 
     figure: str
@@ -142,7 +143,8 @@ def _step_period(res, which):
     ts, smooth = (net, 0.1) if which == "net" else (mf, 0.0)
     period = analysis.transient_period(ts.t, ts.r, **window, smooth=smooth)["period"]
     threshold = 0.01 if which == "mf" else _finite_size(net.params["N"])
-    return (abs(period / T - 1) if math.isfinite(period) else math.inf), threshold
+    note = f"period {period:.4f}, 2π/Im λ = {T:.4f}"
+    return (abs(period / T - 1) if math.isfinite(period) else math.inf), threshold, note
 
 
 def _step_persistent(res):
@@ -253,7 +255,9 @@ def _hopf_exponent_fit(res):
 
 def _hopf_exponent(res):
     fit = _hopf_exponent_fit(res)
-    return abs(fit["exponent"] - 0.5), 0.5 * (fit["exponent_high"] - fit["exponent_low"])
+    note = (f"β = {fit['exponent']:.4f}, 95 % interval [{fit['exponent_low']:.4f}, "
+            f"{fit['exponent_high']:.4f}]")  # fmt: skip
+    return abs(fit["exponent"] - 0.5), 0.5 * (fit["exponent_high"] - fit["exponent_low"]), note
 
 
 def _hopf_exponent_width(res):
@@ -279,7 +283,8 @@ def _persistent_collapse(res):
     t = _persistent_widths(res)
     if 1.0 not in t.index:
         raise NotAvailable("no g = 1 row in bistable_range_J=15.csv")
-    return t.loc[1.0, "width"] / t.loc[0.0, "width"], 0.25
+    w0, w1 = t.loc[0.0, "width"], t.loc[1.0, "width"]
+    return w1 / w0, 0.25, f"width {w1:.3g} at g = 1, {w0:.3g} at g = 0"
 
 
 def _persistent_widening(res):
@@ -287,7 +292,9 @@ def _persistent_widening(res):
     small = t[(t.index > 0) & (t.index < 0.7)]
     if small.empty:
         raise NotAvailable("no 0 < g < 0.7 row in bistable_range_J=15.csv")
-    return small.width.max() / t.loc[0.0, "width"], 1.05
+    widest = small.width.idxmax()
+    note = f"width {small.width.max():.3g} at g = {widest:g}, {t.loc[0.0, 'width']:.3g} at g = 0"
+    return small.width.max() / t.loc[0.0, "width"], 1.05, note
 
 
 def _ramp_overshoot(res):
@@ -295,7 +302,19 @@ def _ramp_overshoot(res):
     ramps = res.table("compare/hysteresis.tsv").set_index("g")
     if 0.0 not in ramps.index:
         raise NotAvailable("no g = 0 ramp")
-    return ramps.loc[0.0, "width_mf"] - static.loc[0.0, "width"], 0.0
+    ramp, width = ramps.loc[0.0, "width_mf"], static.loc[0.0, "width"]
+    return ramp - width, 0.0, f"ramp width {ramp:.3g}, static width {width:.3g} at g = 0"
+
+
+def _ramp_speed_overshoot(res):
+    t = res.table("compare/hysteresis_speeds.tsv")
+    at0 = t[t.g == 0.0]
+    if at0.speed.round(6).nunique() < 2:
+        raise NotAvailable("no two ramp speeds at g = 0")
+    slow, fast = at0.loc[at0.speed.idxmin()], at0.loc[at0.speed.idxmax()]
+    note = (f"width {fast.width_mf:.3g} at {fast.speed:.3g}/τ, {slow.width_mf:.3g} at "
+            f"{slow.speed:.3g}/τ")  # fmt: skip
+    return fast.width_mf - slow.width_mf, 0.05, note
 
 
 def _ramp_agreement(res):
@@ -390,6 +409,9 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("p19_hysteresis", "ramps overshoot the static range: the mean field's hysteresis "
           "width under the ramp exceeds the static persistent width at g = 0 (value: "
           "difference)", _ramp_overshoot, ">="),
+    Claim("p19_hysteresis", "… and the overshoot grows with the ramp speed: the mean field's "
+          "width at g = 0 under the faster ramp exceeds that under the slower one (value: "
+          "difference)", _ramp_speed_overshoot, ">="),
     Claim("p19_hysteresis", "network and mean field switch at the same drive under the ramps "
           "(value: largest difference of hysteresis widths)", _ramp_agreement, "<="),
     Claim("p19_phase_diagrams", "oscillations replace most bistability: the bistable share of "
@@ -419,12 +441,13 @@ def evaluate(results_dir, *, figures: Mapping | None = None, claims=CLAIMS) -> p
     for claim in claims:
         if claim.comparison not in ("<=", ">="):
             raise ValueError(f"{claim.figure}: comparison must be '<=' or '>='")
-        note = ""
+        note, untested = "", False
         try:
-            value, threshold = (float(x) for x in claim.compute(res))
+            value, threshold, *shown = claim.compute(res)
+            value, threshold, note = float(value), float(threshold), "".join(shown)
         except NotAvailable as exc:
-            value, threshold, note = math.nan, math.nan, str(exc)
-        if note:
+            value, threshold, note, untested = math.nan, math.nan, str(exc), True
+        if untested:
             status = "untested"
         elif not math.isfinite(value):
             status, note = "fail", "the value is not a finite number"
@@ -442,6 +465,37 @@ def write(table: pd.DataFrame, path) -> None:
     """Write the claims table as TSV, atomically."""
     with atomic_path(path) as tmp:
         table.to_csv(tmp, sep="\t", index=False, float_format="%.6g")
+
+
+_STATUS_STYLE = {"pass": "color:#1a7f37", "fail": "background:#ffd7d5;color:#b00000;"
+                 "font-weight:bold", "untested": "color:#6e7781"}  # fmt: skip
+
+
+def write_html(table: pd.DataFrame, path) -> None:
+    """Write the claims table as an HTML page for the report, atomically: failed claims in
+    red (bold, on a red background), untested ones grey, and the counts on top."""
+    import html
+
+    counts = table.status.value_counts().to_dict()
+    head = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("pass", "fail", "untested"))
+    rows = []
+    for row in table.itertuples(index=False):
+        cells = [row.figure, row.claim, f"{row.value:.4g}", row.comparison,
+                 f"{row.threshold:.4g}", row.status, row.note]  # fmt: skip
+        tds = "".join(f"<td>{html.escape(str(c))}</td>" for c in cells)
+        rows.append(f'<tr style="{_STATUS_STYLE.get(row.status, "")}">{tds}</tr>')
+    columns = "".join(f"<th>{c}</th>" for c in
+                      ("figure", "claim", "value", "", "threshold", "status", "note"))  # fmt: skip
+    page = (
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>qifgap claims</title>'
+        "<style>body{font-family:sans-serif;font-size:14px}table{border-collapse:collapse}"
+        "td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top;text-align:left}</style>"
+        f"</head><body><p><b>Claims: {head}</b></p><table><tr>{columns}</tr>"
+        + "\n".join(rows)
+        + "</table></body></html>\n"
+    )
+    with atomic_path(path) as tmp:
+        tmp.write_text(page, encoding="utf-8")
 
 
 def main(argv=None) -> int:

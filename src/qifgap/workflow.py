@@ -98,7 +98,23 @@ def validate_config(config: dict, schema_path) -> dict[str, dict]:
             f"experiments.{name}" if "/" not in name else f"sweeps.{name}", params
         )
     _check_figure_references(config.get("figures", {}), runs, config.get("sweeps", {}))
+    _check_verification(config.get("verification"), config["bifurcation"])
     return runs
+
+
+def _check_verification(verification: Mapping | None, bif: Mapping) -> None:
+    """Every verified g has a phase diagram (bifurcation.g), every zoom a verified g."""
+    if not verification:
+        return
+    for i, g in enumerate(verification["g"]):
+        if g not in bif["g"]:
+            raise ConfigError(f"verification.g[{i}]: {g} is not one of bifurcation.g {bif['g']}")
+    for i, zoom in enumerate(verification.get("zoom", [])):
+        if zoom["g"] not in verification["g"]:
+            raise ConfigError(
+                f"verification.zoom[{i}].g: {zoom['g']} is not one of verification.g "
+                f"{verification['g']}"
+            )
 
 
 # what each entry of the config's figures section names: runs or sweeps
@@ -107,6 +123,7 @@ _FIGURE_REFERENCES = {
     "coupling": "run",
     "onset": "sweep",
     "hysteresis.sweep": "sweep",
+    "hysteresis.fast_sweep": "sweep",
     "asymmetry": "run",
     "finite_size": "sweep",
 }
@@ -117,7 +134,7 @@ def _check_figure_references(figures: Mapping, runs: Mapping, sweeps: Mapping) -
     known = {"run": runs, "sweep": sweeps}
     for key, kind in _FIGURE_REFERENCES.items():
         head, _, leaf = key.partition(".")
-        if head not in figures:
+        if head not in figures or (leaf and leaf not in figures[head]):
             continue
         value = figures[head][leaf] if leaf else figures[head]
         if isinstance(value, Mapping):  # {panel: [runs]} or {table: sweep}

@@ -87,13 +87,30 @@ def all_targets():
         *expand(f"{RESULTS}/compare/sweeps/{{sweep}}.tsv", sweep=list(SWEEPS)),
         *(f"{RESULTS}/figures/{stem}.pdf" for fig in FIGURE_REGISTRY.values()
           for stem in fig["targets"]()),
+        *([f"{RESULTS}/compare/hysteresis_speeds.tsv"]
+          if "fast_sweep" in FIGURES.get("hysteresis", {}) else []),
     ]
 
 
-def verification_chunks():
+# the verified couplings by their wildcard value (results/verification/g=<fmt(g)>/)
+VERIFY_G = {fmt(g): g for g in VERIFY["g"]} if VERIFY else {}
+
+
+def verification_points(g):
+    """The (η̄, J) points verified at g: the eta x J grid and the zooms of that g."""
+    import pandas as pd
     from qifgap.verification import grid_points
 
-    points = grid_points(VERIFY["eta"], VERIFY["J"])
+    grids = [(VERIFY["eta"], VERIFY["J"])]
+    grids += [(z["eta"], z["J"]) for z in VERIFY.get("zoom", []) if z["g"] == g]
+    points = pd.concat([grid_points(eta, J) for eta, J in grids], ignore_index=True)
+    return points.drop_duplicates(ignore_index=True)
+
+
+@functools.cache
+def verification_chunks(g_name):
+    """The verification points of g (its wildcard value) in jobs of ``chunk`` points."""
+    points = verification_points(VERIFY_G[g_name])
     size = VERIFY["chunk"]
     return [points.iloc[k : k + size] for k in range(0, len(points), size)]
 
@@ -104,6 +121,11 @@ def sweep_files(kind, sweep):
 
 def hysteresis_J():
     return RUNS[SWEEPS[FIGURES["hysteresis"]["sweep"]][0]]["J"]
+
+
+def ramp_speed_runs():
+    """The runs of the hysteresis sweep and of its faster twin (figures.hysteresis)."""
+    return [r for key in ("sweep", "fast_sweep") for r in SWEEPS[FIGURES["hysteresis"][key]]]
 
 
 def asymmetry_runs():

@@ -80,6 +80,28 @@ rule compare_hysteresis:
         "../scripts/compare_hysteresis.py"
 
 
+# The hysteresis widths at two ramp speeds (the sweep and its fast twin), one row per run: the
+# difference shows the ramp overshoot beyond the static persistent range.
+rule compare_hysteresis_speeds:
+    input:
+        networks=lambda wildcards: expand(rules.simulate_network.output.network,
+                                          run=ramp_speed_runs()),
+        meanfields=lambda wildcards: expand(rules.integrate_meanfield.output.meanfield,
+                                            run=ramp_speed_runs()),
+    output:
+        table=f"{RESULTS}/compare/hysteresis_speeds.tsv",
+    params:
+        runs=lambda wildcards: [RUNS[r] for r in ramp_speed_runs()],
+        threshold=FIGURES.get("hysteresis", {}).get("threshold"),
+        code=script_code("compare_hysteresis"),
+    log:
+        f"{LOGS}/compare_hysteresis_speeds.log",
+    conda:
+        "../../envs/qifgap.yaml"
+    script:
+        "../scripts/compare_hysteresis.py"
+
+
 # Errors of the P19 and MP20 mean fields against networks with asymmetric spikes.
 rule compare_asymmetry:
     input:
@@ -125,7 +147,7 @@ rule compare_verification:
     input:
         chunks=lambda wildcards: expand(
             f"{RESULTS}/verification/g={{g}}/chunk_{{chunk}}.tsv",
-            g=wildcards.g, chunk=range(len(verification_chunks())),
+            g=wildcards.g, chunk=range(len(verification_chunks(wildcards.g))),
         ),
         tables=expand(f"{RESULTS}/bifurcation/g={{{{g}}}}/{{table}}.csv", table=PHASE_TABLES),
     output:

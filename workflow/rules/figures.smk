@@ -179,7 +179,7 @@ FIGURE_REGISTRY = {
             ),
         ),
         params=dict(settings=canonical(VERIFY) if VERIFY else {}, tables=PHASE_TABLES),
-        targets=lambda: [f"p19_verification_g={fmt(VERIFY['g'])}"] if VERIFY else [],
+        targets=lambda: [f"p19_verification_g={g}" for g in VERIFY_G],
     ),
 }
 

@@ -44,7 +44,9 @@ rule simulate_verification:
     output:
         table=f"{RESULTS}/verification/g={{g}}/chunk_{{chunk}}.tsv",
     params:
-        points=lambda wildcards: verification_chunks()[int(wildcards.chunk)].to_dict("list"),
+        points=lambda wildcards: verification_chunks(wildcards.g)[int(wildcards.chunk)].to_dict(
+            "list"
+        ),
         settings=canonical(VERIFY) if VERIFY else {},
         delta=DELTA,
         code=script_code("simulate_verification"),

@@ -1,5 +1,7 @@
-"""Hysteresis of network and mean field under the ramps of a sweep, one row per run."""
+"""Hysteresis of network and mean field under the ramps of a sweep, one row per run, with the
+ramp speed (the largest |d(η̄ + I)/dt|, per τ)."""
 
+import numpy as np
 import pandas as pd
 
 from qifgap import analysis
@@ -15,6 +17,7 @@ with script_harness(snakemake) as sm:  # noqa: F821
         for key, path in (("net", net_path), ("mf", mf_path)):
             ts = load_timeseries(path)
             drive = run["eta_bar"] + as_current(run.get("current"))(ts.t)
+            row["speed"] = float(np.max(np.abs(np.gradient(drive, ts.t))))
             h = analysis.hysteresis(ts.t, ts.r, drive, threshold=sm.params.threshold)
             row.update({f"{k}_{key}": v for k, v in h.items()})
         rows.append(row)

@@ -14,7 +14,7 @@ with script_harness(snakemake) as sm:  # noqa: F821
               zip(sm.params.tables, sm.input.tables, strict=True)}  # fmt: skip
     table, summary = compare_classes(
         starts, tables, g=float(sm.wildcards.g), delta=sm.params.delta, band=s["band"],
-        coexistence_band=s.get("coexistence_band", 0.25),
+        coexistence_band=s["coexistence_band"],
     )  # fmt: skip
     print(summary)
     write_table(sm.output.table, table)

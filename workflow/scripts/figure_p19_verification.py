@@ -15,6 +15,6 @@ with script_harness(snakemake) as sm:  # noqa: F821
         tables,
         pd.read_csv(sm.input.classes, sep="\t"),
         json.loads(open(sm.input.summary).read()),
-        settings=sm.params.settings,
+        settings={**sm.params.settings, "g": float(sm.wildcards.g)},  # the g of this figure
     )
     plotting.save(fig, sm.output.pdf, sm.output.png, provenance=provenance(sm))
