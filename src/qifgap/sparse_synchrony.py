@@ -1,0 +1,83 @@
+"""The numbers of "sparse synchrony" (science.md §7): a collective rhythm of the population rate
+while each neuron fires irregularly and much more rarely than the rhythm (time in units of τ).
+
+From a network run (with a raster) and the mean field of the same model, over the window
+t ≥ t_min:
+
+* ⟨r⟩ of network and mean field, and the rhythm period of each (mean spacing of the upward
+  crossings of r through its mean, :func:`qifgap.metrics.crossing_period`); f = 1/period;
+* the mean single-neuron rate ν = (spikes of the recorded neurons in the window) / (neurons ×
+  window), which for a homogeneous population estimates ⟨r⟩, and ν/f, the fraction of
+  rhythm cycles in which a neuron fires (sparse: ν/f ≪ 1);
+* the coefficient of variation of the inter-spike intervals, CV = std(ISI)/mean(ISI), pooled
+  over the recorded neurons (a periodic spike train has CV 0, a Poisson train 1).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _validate as val
+from .metrics import crossing_period
+
+__all__ = ["isi_cv", "single_neuron_rate", "sparse_synchrony_stats"]
+
+
+def _window_spikes(net, t_min: float, t_max: float):
+    keep = (net.spike_times >= t_min) & (net.spike_times < t_max)
+    return net.spike_times[keep], net.spike_ids[keep]
+
+
+def single_neuron_rate(net, *, t_min: float, t_max: float | None = None) -> float:
+    """ν = spikes of the recorded neurons in [t_min, t_max) / (recorded neurons × (t_max − t_min))."""
+    t_max = float(net.t[-1] + (net.t[1] - net.t[0]) / 2) if t_max is None else float(t_max)
+    n = net.raster_neurons.size
+    if n == 0:
+        raise ValueError("net has no recorded neurons (raster_neurons): no single-neuron rate")
+    times, _ = _window_spikes(net, t_min, t_max)
+    return times.size / (n * (t_max - t_min))
+
+
+def isi_cv(net, *, t_min: float, t_max: float | None = None) -> float:
+    """CV = std/mean of the inter-spike intervals of the recorded neurons in [t_min, t_max),
+    pooled over neurons (intervals between consecutive spikes of the same neuron); NaN if fewer
+    than two intervals."""
+    t_max = np.inf if t_max is None else float(t_max)
+    times, ids = _window_spikes(net, t_min, t_max)
+    order = np.lexsort((times, ids))
+    times, ids = times[order], ids[order]
+    same = ids[1:] == ids[:-1]
+    isi = np.diff(times)[same]
+    if isi.size < 2:
+        return float("nan")
+    return float(np.std(isi) / np.mean(isi))
+
+
+def sparse_synchrony_stats(net, mf, *, t_min: float, population: str | None = None) -> dict:
+    """The numbers of a sparse-synchrony figure for ``net`` (a network run with a raster) and
+    ``mf`` (the mean field of the same model), over t ≥ t_min (module docstring).
+
+    ``population``: the population of a multi-population run (None for one population).
+    Returns a dict: r_net, r_mf (time averages), period_net, period_mf, frequency_net (1 /
+    period_net), neuron_rate (ν), rate_per_cycle (ν / frequency_net), isi_cv, n_neurons.
+    """
+    t_min = val.finite("t_min", t_min)
+    if population is not None:
+        net, mf = net.population(population), mf.population(population)
+    keep_net, keep_mf = net.t >= t_min, mf.t >= t_min
+    if keep_net.sum() < 2 or keep_mf.sum() < 2:
+        raise ValueError(f"t_min ({t_min}) leaves fewer than two samples of net or mf")
+    period_net = crossing_period(net.t[keep_net], net.r[keep_net])
+    period_mf = crossing_period(mf.t[keep_mf], mf.r[keep_mf])
+    nu = single_neuron_rate(net, t_min=t_min)
+    return {
+        "r_net": float(np.mean(net.r[keep_net])),
+        "r_mf": float(np.mean(mf.r[keep_mf])),
+        "period_net": period_net,
+        "period_mf": period_mf,
+        "frequency_net": 1.0 / period_net,
+        "neuron_rate": nu,
+        "rate_per_cycle": nu * period_net,
+        "isi_cv": isi_cv(net, t_min=t_min),
+        "n_neurons": int(net.raster_neurons.size),
+    }
