@@ -180,6 +180,7 @@ def e_i_model(*, N, noise_I, delta_I):
     )  # fmt: skip
 
 
+@pytest.mark.slow
 def test_noise_in_one_population_of_an_e_i_model():
     """§6 E–I rhythm with half of Δ_I replaced by noise in I only: the mean field is that of
     Δ_I = 1 (⟨r_I⟩ 0.319, period 2.857), and the network (N = 2000 per population) follows it:

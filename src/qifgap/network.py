@@ -38,10 +38,10 @@ import numpy as np
 
 from . import _validate as val
 from . import kernels
-from .noise import MAX_INDEX, noise_key
 from ._version import __version__
 from .defaults import MODEL, NETWORK, NOISE_SEED
 from .inputs import Current, as_current
+from .noise import MAX_INDEX, noise_key
 from .populations import Model
 from .results import NetworkResult
 
@@ -205,8 +205,8 @@ def check_parameters(
 
     Either ``model`` (a :class:`~qifgap.populations.Model` whose populations all have N) or the
     one-population keywords N, eta_bar, delta, J, g (and optionally tau, v_peak, v_reset, noise,
-    whose defaults are those of :mod:`qifgap.defaults`). Errors about a population of a model name its
-    key (``populations.I.N``, ``g.I``); those of the keyword API name the keyword.
+    whose defaults are those of :mod:`qifgap.defaults`). Errors about a population of a model
+    name its key (``populations.I.N``, ``g.I``); those of the keyword API name the keyword.
     """
     keyword = model is None
     per_population = dict(

@@ -3,9 +3,9 @@
 Population a has N_a neurons with Lorentzian excitabilities (centre η̄_a, half-width Δ_a),
 membrane time constant τ_a, threshold V_p,a, reset V_r,a, the synaptic time constant τ_s,a
 of the synapses its spikes make (science.md §6) and the scale γ_a ≥ 0 of the independent
-Cauchy white noise of each of its neurons (§7; the mean field then has Δ_a + γ_a). ``J[a, b]`` and ``g[a, b]`` ≥ 0 are the
-chemical and electrical coupling of population a (post) by population b (pre). Time is in
-units of τ.
+Cauchy white noise of each of its neurons (§7; the mean field then has Δ_a + γ_a).
+``J[a, b]`` and ``g[a, b]`` ≥ 0 are the chemical and electrical coupling of population a (post)
+by population b (pre). Time is in units of τ.
 
 A :class:`Model` is built from a mapping with the shape of a config entry::
 

@@ -29,7 +29,8 @@ def _window_spikes(net, t_min: float, t_max: float):
 
 
 def single_neuron_rate(net, *, t_min: float, t_max: float | None = None) -> float:
-    """ν = spikes of the recorded neurons in [t_min, t_max) / (recorded neurons × (t_max − t_min))."""
+    """ν = spikes of the recorded neurons in [t_min, t_max) / (recorded neurons × (t_max −
+    t_min)); t_max defaults to the end of the run."""
     t_max = float(net.t[-1] + (net.t[1] - net.t[0]) / 2) if t_max is None else float(t_max)
     n = net.raster_neurons.size
     if n == 0:
