@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from qifgap import meanfield, network
 from qifgap.results import NetworkResult, TimeSeries
 from qifgap.sparse_synchrony import isi_cv, single_neuron_rate, sparse_synchrony_stats
 
@@ -57,16 +58,17 @@ def test_silent_neurons_lower_the_single_neuron_rate():
 
 def test_stats_of_a_constructed_sparse_rhythm():
     """Rhythm of period 2.5 in r (network and 'mean field' alike), neurons firing every 2nd
-    cycle: ν/f = 0.5, CV 0, periods exact to the crossing interpolation."""
+    cycle: ν/f = 0.5, CV 0, periods to the spectral interpolation."""
     times, ids = periodic_trains(period=5.0)
     net = constructed(times, ids, np.arange(20))
     mf = TimeSeries(t=T, r=1.0 + np.sin(2 * np.pi * T / 2.5), v=T * 0, Z=T * 0j)
     out = sparse_synchrony_stats(net, mf, t_min=10.0)
-    assert out["period_net"] == pytest.approx(2.5, rel=1e-3)
-    assert out["period_mf"] == pytest.approx(2.5, rel=1e-3)
+    assert out["period_net"] == pytest.approx(2.5, rel=2e-3)
+    assert out["period_mf"] == pytest.approx(2.5, rel=2e-3)
+    assert out["rhythm_share"] > 0.7  # a pure sine: 0.80 (Hann window, padding)
     assert out["r_net"] == pytest.approx(1.0, abs=1e-3)
     assert out["neuron_rate"] == pytest.approx(0.2, rel=1e-12)
-    assert out["rate_per_cycle"] == pytest.approx(0.5, rel=1e-3)
+    assert out["rate_per_cycle"] == pytest.approx(0.5, rel=2e-3)
     assert out["isi_cv"] == pytest.approx(0.0, abs=1e-9)
     assert out["n_neurons"] == 20
 
@@ -78,3 +80,21 @@ def test_bad_input():
     with pytest.raises(ValueError, match="t_min"):
         sparse_synchrony_stats(constructed(times, ids, np.arange(20)), constructed(times, ids, []),
                                t_min=50.0)  # fmt: skip
+
+
+@pytest.mark.slow
+def test_noisy_identical_neurons_against_the_mean_field():
+    """Identical neurons (Δ = 0) with noise γ = 1, gap junctions g = 1 beyond the Hopf line
+    (η̄ = 5 > η̄_H = 4γ²/g² − g²/16 = 3.94), N = 2000, window 10–30: the network's rhythm and
+    ⟨r⟩ follow the equations with Δ + γ (measured, loaded machine: frequency 0.709 vs 0.711,
+    ⟨r⟩ 0.7135 vs 0.7125), and the neurons fire irregularly (CV 0.25, ν ≈ ⟨r⟩: about one spike
+    per cycle; sparse firing needs strong inhibition, see the report). 3 % bands, as the claim."""
+    kw = dict(eta_bar=5.0, J=0.0, g=1.0, delta=0.0, noise=1.0)
+    net = network.simulate(N=2000, t_end=30.0, seed=1, raster_neurons=200, **kw)
+    mf = meanfield.integrate(t_end=30.0, **kw)
+    out = sparse_synchrony_stats(net, mf, t_min=10.0)
+    assert out["rhythm_share"] > 0.3
+    assert out["period_net"] == pytest.approx(out["period_mf"], rel=0.03)
+    assert out["r_net"] == pytest.approx(out["r_mf"], rel=0.03)
+    assert out["neuron_rate"] == pytest.approx(out["r_net"], rel=0.05)  # homogeneous neurons
+    assert 0.1 < out["isi_cv"] < 0.6

@@ -4,8 +4,9 @@ while each neuron fires irregularly and much more rarely than the rhythm (time i
 From a network run (with a raster) and the mean field of the same model, over the window
 t ≥ t_min:
 
-* ⟨r⟩ of network and mean field, and the rhythm period of each (mean spacing of the upward
-  crossings of r through its mean, :func:`qifgap.metrics.crossing_period`); f = 1/period;
+* ⟨r⟩ of network and mean field, and the rhythm period of each, 1/f with f the frequency of
+  the spectral peak of r (:func:`qifgap.metrics.spectral_peak`; the crossings of a noisy
+  network's binned rate are unreliable: its shot noise is ~√(r/(N·bin)) per bin);
 * the mean single-neuron rate ν = (spikes of the recorded neurons in the window) / (neurons ×
   window), which for a homogeneous population estimates ⟨r⟩, and ν/f, the fraction of
   rhythm cycles in which a neuron fires (sparse: ν/f ≪ 1);
@@ -18,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate as val
-from .metrics import crossing_period
+from .metrics import spectral_peak
 
 __all__ = ["isi_cv", "single_neuron_rate", "sparse_synchrony_stats"]
 
@@ -60,7 +61,8 @@ def sparse_synchrony_stats(net, mf, *, t_min: float, population: str | None = No
 
     ``population``: the population of a multi-population run (None for one population).
     Returns a dict: r_net, r_mf (time averages), period_net, period_mf, frequency_net (1 /
-    period_net), neuron_rate (ν), rate_per_cycle (ν / frequency_net), isi_cv, n_neurons.
+    period_net), rhythm_share (the spectral peak's share of the power of the network's r: ~0
+    without a rhythm), neuron_rate (ν), rate_per_cycle (ν / frequency_net), isi_cv, n_neurons.
     """
     t_min = val.finite("t_min", t_min)
     if population is not None:
@@ -68,15 +70,17 @@ def sparse_synchrony_stats(net, mf, *, t_min: float, population: str | None = No
     keep_net, keep_mf = net.t >= t_min, mf.t >= t_min
     if keep_net.sum() < 2 or keep_mf.sum() < 2:
         raise ValueError(f"t_min ({t_min}) leaves fewer than two samples of net or mf")
-    period_net = crossing_period(net.t[keep_net], net.r[keep_net])
-    period_mf = crossing_period(mf.t[keep_mf], mf.r[keep_mf])
+    f_net, share = spectral_peak(net.t[keep_net], net.r[keep_net])
+    f_mf, _ = spectral_peak(mf.t[keep_mf], mf.r[keep_mf])
+    period_net, period_mf = 1.0 / f_net, 1.0 / f_mf
     nu = single_neuron_rate(net, t_min=t_min)
     return {
         "r_net": float(np.mean(net.r[keep_net])),
         "r_mf": float(np.mean(mf.r[keep_mf])),
         "period_net": period_net,
         "period_mf": period_mf,
-        "frequency_net": 1.0 / period_net,
+        "frequency_net": f_net,
+        "rhythm_share": share,
         "neuron_rate": nu,
         "rate_per_cycle": nu * period_net,
         "isi_cv": isi_cv(net, t_min=t_min),
