@@ -12,6 +12,13 @@ t ≥ t_min:
   rhythm cycles in which a neuron fires (sparse: ν/f ≪ 1);
 * the coefficient of variation of the inter-spike intervals, CV = std(ISI)/mean(ISI), pooled
   over the recorded neurons (a periodic spike train has CV 0, a Poisson train 1).
+
+Where to look **[derived; checked by simulation]**: with homogeneous neurons ν ≈ ⟨r⟩, so
+ν/f ≈ ⟨r⟩ T. Near the Hopf line (§3 with Δ → Δ + γ) this is r_H T_H = 4(Δ + γ)/(g ω_H), about 1
+without chemical coupling; far beyond it the rhythm becomes population bursts with ⟨r⟩ T ≈ 0.9.
+Sparse firing needs strong inhibition, which raises ω_H: Δ = 0, γ = 1, g = 3, J = −200,
+η̄ = 45 (η̄_H = 42.3) gives, N = 4000, window 10–30: ⟨r⟩ 0.2571 (mean field 0.2532), period
+0.660 (0.655), ν/f = 0.170 and ISI CV 0.686.
 """
 
 from __future__ import annotations
