@@ -7,14 +7,16 @@
 Rows:
 * P = 1 (keyword API, g = 0 and 1): today's kernel against the one-population kernel of commit
   fde9525 (loaded from git, benchmarks/_original.py) and the plain numpy twin (qifgap.reference);
-* P = 2 (E–I of science.md §6: τ_s,I = 0.5, gap junctions g_II = 1.5 and g_EI = 0.5, N/2 each).
+* P = 2 (E–I of science.md §6: τ_s,I = 0.5, gap junctions g_II = 1.5 and g_EI = 0.5, N/2 each);
+* P = 1, g = 1 with Cauchy white noise γ = 1 (§7), against the same run without noise.
 
 Multi-threaded timings force ``threads`` on every block (network.ThreadChooser.ADAPTIVE = False).
 Run it on an otherwise idle machine.
 
 Targets (issue 11): P = 1 no slower than the original (within 5 %; 0.386 ns per neuron-step at
 N = 1e5, g = 1, one thread, issue 2); P = 2 ≤ 0.45 ns per neuron-step on one thread at 1e5
-neurons in total, and ≥ 1.6× speed-up on 2 threads.
+neurons in total, and ≥ 1.6× speed-up on 2 threads. Issue 15: the noise adds ≤ 2 ns per
+neuron-step on one thread at N = 1e5 (benchmarks/noise.py also times a naive noisy loop).
 """
 
 from __future__ import annotations
@@ -63,6 +65,16 @@ def time_p2(N, threads, steps):
     )
 
 
+def time_noise(N, noise, threads, steps):
+    """P = 1, g = 1 at η̄ = 1, Δ = 1, J = 0 (spiking), with Cauchy noise γ = ``noise``."""
+    t_end = steps * DT
+    return per_neuron_step(
+        lambda: network.simulate(N=N, eta_bar=1.0, delta=1.0, J=0.0, g=1.0, noise=noise,
+                                 t_end=t_end, dt=DT, threads=threads, raster_neurons=0),
+        N, steps,
+    )  # fmt: skip
+
+
 def time_numpy(N, g, steps):
     t_end = steps * DT
     return per_neuron_step(
@@ -101,6 +113,12 @@ def main():
         results[(N, "P=2 E-I")] = (None, t1, t2)
         print(f"{N:>9} {'P=2 E-I':>12} {'':>8} {'':>12} {t1:>9.3f} {t2:>10.3f} {'':>8} "
               f"{t1 / t2:>5.2f}x")  # fmt: skip
+        for gamma in (0.0, 1.0):
+            t1 = time_noise(N, gamma, 1, steps)
+            t2 = time_noise(N, gamma, 2, steps)
+            results[(N, f"noise={gamma:g}")] = (None, t1, t2)
+            print(f"{N:>9} {f'noise={gamma:g}':>12} {'':>8} {'':>12} {t1:>9.3f} {t2:>10.3f} "
+                  f"{'':>8} {t1 / t2:>5.2f}x")  # fmt: skip
     print()
     t0, t1, _ = results[(10**5, "P=1 g=1")]
     print(f"P = 1, N = 1e5, g = 1, one thread: {t1:.3f} ns per neuron-step, original {t0:.3f} "
@@ -108,6 +126,9 @@ def main():
     _, t1, t2 = results[(10**5, "P=2 E-I")]
     print(f"P = 2, 1e5 neurons, one thread: {t1:.3f} ns per neuron-step (target <= 0.45); "
           f"2 threads: {t1 / t2:.2f}x (target >= 1.6)")  # fmt: skip
+    quiet, noisy = results[(10**5, "noise=0")][1], results[(10**5, "noise=1")][1]
+    print(f"noise, N = 1e5, one thread: {noisy:.3f} against {quiet:.3f} ns per neuron-step "
+          f"without: the noise adds {noisy - quiet:.3f} ns (target <= 2)")  # fmt: skip
 
 
 if __name__ == "__main__":

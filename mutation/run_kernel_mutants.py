@@ -8,8 +8,10 @@ the kernel (κ sign, frozen current, Gaussian heterogeneity, Kuramoto map) the s
 
 Exit status 0 if every mutant is killed; 1 if one survives; 2 if a search pattern no longer
 matches the source (the table must be updated after a rewrite of the kernel), or if the
-unmutated copy fails its tests. Each copy gets its own numba cache, so every mutant compiles the
-kernel afresh (most of the run time).
+unmutated copy fails its tests. The copies are made one after the other at the same path and
+share one numba cache: a module whose source is unchanged (same path, size and mtime, which
+``copy2`` keeps) loads its compiled code from the cache, and a mutated one (new mtime) is
+compiled afresh. Mutants of network.py thus skip the kernel's compilation.
 """
 
 from __future__ import annotations
@@ -77,11 +79,12 @@ def scratch_copy(dest: Path) -> None:
             shutil.copy2(src, dest / name)
 
 
-def run_tests(root: Path, tests: list[str]) -> tuple[int, str]:
-    """Run pytest in the copy, importing the copy's package; (exit code, first failed test)."""
+def run_tests(root: Path, tests: list[str], cache: Path) -> tuple[int, str]:
+    """Run pytest in the copy, importing the copy's package and using the numba cache
+    ``cache``; (exit code, first failed test)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = str(root / "src")
-    env["NUMBA_CACHE_DIR"] = str(root / ".numba_cache")
+    env["NUMBA_CACHE_DIR"] = str(cache)
     cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-rf", *tests]
     proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
     out = proc.stdout + proc.stderr
@@ -119,15 +122,17 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     rows = []
     with tempfile.TemporaryDirectory(prefix="qifgap-mutants-") as tmp:
+        cache = Path(tmp) / ".numba_cache"
         for mutant in [{"name": "(unmutated)", "edits": []}, *mutants]:
-            root = Path(tmp) / mutant["name"].strip("()")
+            root = Path(tmp) / "copy"  # one path for all: the numba cache is keyed by it
+            shutil.rmtree(root, ignore_errors=True)
             scratch_copy(root)
             apply_edits(root, mutant)
             if not mutant["edits"] and imported_from(root) != str(root / "src" / "qifgap"):
                 print(f"the copy imports qifgap from {imported_from(root)!r}, not the copy")
                 return 2
             t0 = time.perf_counter()
-            code, first = run_tests(root, tests)
+            code, first = run_tests(root, tests, cache)
             elapsed = time.perf_counter() - t0
             if mutant["edits"]:
                 status = {0: "SURVIVED", 1: "killed"}.get(code, f"error (pytest exit {code})")
@@ -139,11 +144,11 @@ def main(argv=None) -> int:
             if not mutant["edits"] and code != 0:
                 print("the unmutated copy fails its tests: fix them first")
                 return 2
-            if not args.keep:
-                shutil.rmtree(root, ignore_errors=True)
+            if args.keep:
+                shutil.copytree(root, Path(tmp) / "kept" / mutant["name"].strip("()"))
         if args.keep:
             kept = Path(tempfile.mkdtemp(prefix="qifgap-mutants-kept-"))
-            shutil.copytree(tmp, kept, dirs_exist_ok=True)
+            shutil.copytree(Path(tmp) / "kept", kept, dirs_exist_ok=True)
             print(f"scratch copies kept in {kept}")
 
     survived = [r[0] for r in rows[1:] if r[1] != "killed"]

@@ -4,16 +4,14 @@ exact mean field, consistency of the J_ab/N_b and g_ab scaling, the κ_b of asym
 thread-count independence, and guard rails naming the key."""
 
 import importlib
-import math
 import sys
 from pathlib import Path
 
 import numba
 import numpy as np
 import pytest
-from scipy.integrate import solve_ivp
 
-from qifgap import kernels, network
+from qifgap import kernels, meanfield, network
 from qifgap.inputs import Sinusoid, Step
 from qifgap.metrics import spectral_peak
 from qifgap.populations import Model, Population
@@ -23,50 +21,22 @@ from qifgap.results import load_timeseries
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
-# --- mean field of §6, local until merged: switch to qifgap.meanfield.integrate(model=...) -----
+# --- mean field of §6 ------------------------------------------------------------------------
 
 
 def _mean_field(model: Model, t, *, kappa=None, kappa_of_receiver=False):
-    """r_a(t) of the §6 firing-rate equations (DOP853, r = v = s = 0 at t = 0, no input):
-
-    τ_a ṙ_a = Δ_a/(π τ_a) + r_a (2 v_a − G_a)
-    τ_a v̇_a = v_a² + η̄_a − (π τ_a r_a)² + τ_a Σ_b J_ab s_b + Σ_b g_ab (v_b + κ_b τ_b r_b − v_a)
-    τ_s,b ṡ_b = r_b − s_b   (s_b = r_b when τ_s,b = 0)
+    """r_a(t) of the §6 firing-rate equations (:func:`qifgap.meanfield.integrate`, r = v = s = 0
+    at t = 0, no input), on the times ``t``.
 
     ``kappa``: κ_b per population (default: the model's own); ``kappa_of_receiver``: the wrong
-    placement Σ_b g_ab κ_a τ_a r_a (κ of the receiving population), for the κ test.
-    UNTIL MERGED: h3-populations' meanfield.integrate(model=...) replaces this.
+    placement Σ_b g_ab κ_a τ_a r_a (κ of the receiving population), for the κ test. For τ = 1
+    and τ_s = 0 it is a chemical self-coupling J_aa + G_a κ_a with κ = 0 elsewhere.
     """
-    pops = model.populations
-    P = model.P
-    tau = np.array([p.tau for p in pops])
-    tau_syn = np.array([p.tau_syn for p in pops])
-    delta = np.array([p.delta for p in pops])
-    eta = np.array([p.eta_bar for p in pops])
-    kap = model.kappa if kappa is None else np.asarray(kappa, dtype=float)
-    G = model.g.sum(axis=1)
-    slow = np.flatnonzero(tau_syn > 0)
-
-    def rhs(_, y):
-        r, v = y[:P], y[P : 2 * P]
-        s = r.copy()
-        s[slow] = y[2 * P :]
-        if kappa_of_receiver:
-            virtual = G * kap * tau * r
-        else:
-            virtual = model.g @ (kap * tau * r)
-        dr = (delta / (math.pi * tau) + r * (2 * v - G)) / tau
-        dv = (v * v + eta - (math.pi * tau * r) ** 2 + tau * (model.J @ s)) / tau
-        dv += (model.g @ v + virtual - G * v) / tau
-        ds = (r[slow] - y[2 * P :]) / tau_syn[slow]
-        return np.concatenate([dr, dv, ds])
-
-    sol = solve_ivp(
-        rhs, (0.0, t[-1]), np.zeros(2 * P + slow.size), t_eval=t, method="DOP853",
-        rtol=1e-10, atol=1e-12,
-    )  # fmt: skip
-    assert sol.success
-    return sol.y[:P].T
+    if kappa_of_receiver:
+        assert np.all(model.tau == 1.0) and np.all(model.tau_syn == 0.0)
+        J = model.J + np.diag(model.g.sum(axis=1) * model.kappa)
+        model, kappa = Model(populations=model.populations, J=J, g=model.g), np.zeros(model.P)
+    return meanfield.integrate(model=model, t_end=float(t[-1]), t_eval=t, kappa=kappa).r
 
 
 # --- P = 1: bit for bit as the original kernel --------------------------------------------------

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-__all__ = ["MODEL", "NETWORK", "MEANFIELD"]
+__all__ = ["MODEL", "NETWORK", "MEANFIELD", "NOISE_SEED"]
+
+#: Seed of the noise streams of a noisy network run given no ``seed`` (recorded in its params).
+NOISE_SEED = 0
 
 #: Parameters of one population's model (science.md §1, §2, §6).
 MODEL = MappingProxyType(
@@ -17,6 +20,7 @@ MODEL = MappingProxyType(
         "tau": 1.0,  # membrane time constant τ
         "tau_syn": 0.0,  # synaptic time constant τ_s of the population's outgoing synapses
         "kappa": 0.0,  # spike-asymmetry term κ of the keyword mean-field API (MP20)
+        "noise": 0.0,  # scale γ of the independent Cauchy white noise of every neuron (§7)
     }
 )
 
@@ -28,7 +32,7 @@ NETWORK = MappingProxyType(
         "v_reset": -100.0,  # reset V_r
         "reset": "flight",  # "flight" (refractory flight time) or "instant"
         "heterogeneity": "quantiles",  # Lorentzian quantiles or "random" draws
-        "seed": None,
+        "seed": None,  # with noise and seed None the noise stream uses NOISE_SEED
         "v_init": 0.0,  # initial voltage of every neuron
         "rate_bin": 1e-2,  # bin of the binned rate, v and Z
         "raster_neurons": 100,  # neurons whose spikes are recorded

@@ -14,6 +14,13 @@ State encoding (one float64 per neuron, so the hot loop streams two arrays, ``x`
 With ``instant=True`` (the check variant) a neuron reaching V_p is reset to V_r at once and its
 spike emitted in the same step.
 
+Noise (science.md §7): with γ_a > 0 each integrating neuron of a gets γ_a (dt/τ_a) ξ per step
+on top of its drift, ξ the standard Cauchy variate :func:`qifgap.noise.cauchy` of (the key of
+stream a, the neuron's index within a, the global step); flying neurons get none. Chunks of a
+population with γ_a = 0 run the noise-free chunk functions: no extra work. The kernel is
+compiled with ``error_model="numpy"``, without which the division in ξ keeps the noisy loop
+from vectorising.
+
 v_b is the mean of V over the integrating neurons of b (all its neurons with ``instant=True``);
 r_b the number of spikes of b emitted in the previous step over N_b dt, so that with
 τ_s,b = 0 (s_b = r_b) each spike kicks the neurons of a by J_ab/N_b.
@@ -32,6 +39,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 from numba import njit, prange
+
+from .noise import cauchy
 
 REFRACTORY = 2.0**40  # x ≥ REFRACTORY marks the flight window; exact integers up to 2**53
 CHUNK = 2048  # neurons per reduction chunk (fixed: the results must not depend on threads)
@@ -68,6 +77,43 @@ def _chunk_flight(x, eta, c, a, one_minus_cg, v_peak, v_reset, x_cross):
     return vsum, crossings
 
 
+@njit(cache=True, fastmath=_FASTMATH, inline="always", error_model="numpy")
+def _chunk_flight_noisy(x, eta, c, a, one_minus_cg, v_peak, v_reset, x_cross, scale, key, n0, step):
+    """:func:`_chunk_flight` with the kick scale·ξ(key, n0 + j, step), scale = γ dt/τ, in the
+    voltage update; the select discards it for flying neurons."""
+    vsum = 0.0
+    crossings = 0.0
+    for j in range(x.size):
+        xj = x[j]
+        kick = scale * cauchy(key, n0 + j, step)
+        vn = one_minus_cg * xj + c * (xj * xj + eta[j] + a) + kick
+        integrating = vn if vn < v_peak else x_cross
+        k = xj - 1.0
+        flying = k if k >= REFRACTORY + 0.5 else v_reset
+        xn = flying if xj >= REFRACTORY else integrating
+        x[j] = xn
+        crossings += 1.0 if xn == x_cross else 0.0
+        vsum += 0.0 if xn >= REFRACTORY else xn
+    return vsum, crossings
+
+
+@njit(cache=True, fastmath=_FASTMATH, inline="always", error_model="numpy")
+def _chunk_instant_noisy(x, eta, c, a, one_minus_cg, v_peak, v_reset, scale, key, n0, step):
+    """:func:`_chunk_instant` with the kick scale·ξ(key, n0 + j, step) for every neuron."""
+    vsum = 0.0
+    crossings = 0.0
+    for j in range(x.size):
+        xj = x[j]
+        kick = scale * cauchy(key, n0 + j, step)
+        vn = one_minus_cg * xj + c * (xj * xj + eta[j] + a) + kick
+        crossed = vn >= v_peak
+        xn = v_reset if crossed else vn
+        x[j] = xn
+        crossings += 1.0 if crossed else 0.0
+        vsum += xn
+    return vsum, crossings
+
+
 @njit(cache=True, fastmath=_FASTMATH, inline="always")
 def _chunk_instant(x, eta, c, a, one_minus_cg, v_peak, v_reset):
     """Advance the neurons of one chunk by one step (instantaneous reset): (Σ V, crossings)."""
@@ -84,7 +130,7 @@ def _chunk_instant(x, eta, c, a, one_minus_cg, v_peak, v_reset):
     return vsum, crossings
 
 
-@njit(cache=True, fastmath=_FASTMATH, parallel=True)
+@njit(cache=True, fastmath=_FASTMATH, parallel=True, error_model="numpy")
 def run_block(
     x,
     eta,
@@ -118,6 +164,8 @@ def run_block(
     rec_id,
     n_rec,
     step0,
+    noise_scale,
+    noise_keys,
 ):
     """Run the Euler steps s = s_begin … s_end − 1 of a block that starts at global step step0.
 
@@ -144,6 +192,9 @@ def run_block(
     Kuramoto order parameter of each population is sampled into ``z_sample[..., a]``. Spikes of
     the neurons ``rec_idx`` (of populations ``rec_pop``) are appended to (rec_step, rec_id) as
     global step numbers from index ``n_rec`` on.
+
+    Noise: ``noise_scale[a]`` = γ_a dt/τ_a (0: none) and ``noise_keys[a]`` the uint64 key of the
+    stream of a; the neuron at global index i of a draws ξ(key_a, i − first index of a, step0 + s).
 
     Returns (status, s, n_rec) with s the first step not done: status OK (s = s_end), BLOWUP
     (a mean voltage after step s − 1 is not finite or exploded) or BUFFER_FULL (the spike
@@ -194,11 +245,24 @@ def run_block(
                     d += J[a, b] * tau[a] * emitted_prev[b] / (pop_N[b] * dt)
             drive[a] = d
         sample_z = s % steps_per_bin == z_offset
+        step = step0 + s
         for ch in prange(n_chunks):
             lo = chunk_lo[ch]
             hi = chunk_lo[ch + 1]
             p = chunk_pop[ch]
-            if instant:
+            scale = noise_scale[p]
+            n0 = lo - chunk_lo[pop_chunks[p]]  # index within the population of neuron lo
+            if scale > 0.0 and instant:
+                pv, pc = _chunk_instant_noisy(
+                    x[lo:hi], eta[lo:hi], c[p], drive[p], one_minus_cg[p], v_peak[p],
+                    v_reset[p], scale, noise_keys[p], n0, step,
+                )  # fmt: skip
+            elif scale > 0.0:
+                pv, pc = _chunk_flight_noisy(
+                    x[lo:hi], eta[lo:hi], c[p], drive[p], one_minus_cg[p], v_peak[p],
+                    v_reset[p], x_cross[p], scale, noise_keys[p], n0, step,
+                )  # fmt: skip
+            elif instant:
                 pv, pc = _chunk_instant(
                     x[lo:hi], eta[lo:hi], c[p], drive[p], one_minus_cg[p], v_peak[p], v_reset[p]
                 )
@@ -214,7 +278,6 @@ def run_block(
                     x[lo:hi], x_cross[p], c[p], inv_v_peak[p]
                 )
         b_out = s // steps_per_bin
-        step = step0 + s
         blown = False
         for a in range(P):
             vsum = 0.0
@@ -300,5 +363,5 @@ def warm_up() -> None:
             np.array([200]), np.array([100]), instant, np.zeros((4, 1)), np.zeros((1, 200)),
             np.zeros((2, 1)), np.zeros((2, 1)), np.zeros((2, 1), np.complex128),
             np.zeros(1, np.int64), np.zeros(1, np.int64), np.zeros(4, np.int64),
-            np.zeros(4, np.int64), 0, 0,
+            np.zeros(4, np.int64), 0, 0, np.array([0.01]), np.zeros(1, np.uint64),
         )  # fmt: skip

@@ -51,6 +51,7 @@ def integrate(
     v0: float | None = None,
     y0=None,
     kappa=None,
+    noise: float | None = None,
     dt_out: float = MEANFIELD["dt_out"],
     t_eval=None,
     rtol: float = MEANFIELD["rtol"],
@@ -59,7 +60,8 @@ def integrate(
     """Integrate the mean field from t_start to t_end.
 
     Either the keyword API of one population (``eta_bar``, ``delta``, ``J``, ``g``, ``tau``;
-    parameters of :func:`qifgap.model.rhs`; the result has 1-D ``r``, ``v``, ``Z``) or
+    parameters of :func:`qifgap.model.rhs`, and ``noise`` γ, which enters as Δ + γ; the result
+    has 1-D ``r``, ``v``, ``Z``) or
     ``model``, a :class:`qifgap.populations.Model` or its mapping (the result has (time × P)
     arrays and ``populations``; ``.population(name)`` gives one).
 
@@ -78,12 +80,13 @@ def integrate(
         if missing:
             raise ValueError(f"{', '.join(missing)}: required without a model")
         eta_bar, delta, J, g, tau = val.model(eta_bar=eta_bar, delta=delta, J=J, g=g, tau=tau)
-        m = Model.single(eta_bar=eta_bar, delta=delta, J=J, g=g, tau=tau)
+        noise = val.non_negative("noise", MODEL["noise"] if noise is None else noise)
+        m = Model.single(eta_bar=eta_bar, delta=delta, J=J, g=g, tau=tau, noise=noise)
         kappa = val.finite("kappa", MODEL["kappa"] if kappa is None else kappa)
         kappas = np.array([kappa])
     else:
-        given = [k for k, x in (("eta_bar", eta_bar), ("delta", delta), ("J", J), ("g", g))
-                 if x is not None]  # fmt: skip
+        given = [k for k, x in (("eta_bar", eta_bar), ("delta", delta), ("J", J), ("g", g),
+                                ("noise", noise)) if x is not None]  # fmt: skip
         if given:
             raise ValueError(f"{', '.join(given)}: give the model's parameters in model, not here")
         m = model if isinstance(model, Model) else Model.from_dict(model)
@@ -119,6 +122,7 @@ def integrate(
         params = {
             "model": "meanfield",
             **{"eta_bar": eta_bar, "delta": delta, "J": J, "g": g, "tau": tau, "kappa": kappa},
+            **({"noise": noise} if noise else {}),
             **options,
             "r0": float(y_init[0]),
             "v0": float(y_init[P]),
@@ -196,7 +200,7 @@ def _currents(current, m: Model, *, keyword: bool) -> list[Current]:
 
 def _solve(m: Model, kappas, currents, y, t_start, t_end, t_out, *, rtol, atol) -> np.ndarray:
     """y(t_out) by DOP853, restarting at every breakpoint of the currents."""
-    equations = FiringRateEquations(eta_bar=m.eta_bar, delta=m.delta, tau=m.tau,
+    equations = FiringRateEquations(eta_bar=m.eta_bar, delta=m.width, tau=m.tau,
                                     tau_syn=m.tau_syn, J=m.J, g=m.g, kappa=kappas)  # fmt: skip
     unique = list({id(c): c for c in currents}.values())
     if len(unique) == 1:

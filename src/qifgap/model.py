@@ -17,7 +17,8 @@ on arrays of states and are tested equal to the P-population functions)::
     τ dv/dt = v² + η̄ + I(t) + (J + g κ) τ r − (π τ r)²
 
 r is the population rate (spikes per neuron per unit time), v the mean membrane potential, η̄
-and Δ the centre and half-width of the Lorentzian of excitabilities, J the chemical and g the
+and Δ the centre and half-width of the Lorentzian of excitabilities (with Cauchy white noise of
+scale γ in every neuron Δ stands for Δ + γ, :func:`width`), J the chemical and g the
 electrical (gap-junction) coupling, κ = ln(V_p/|V_r|) the asymmetry of the spike. Time is
 measured in units of the membrane time constant τ throughout the package; every function that
 takes ``tau`` uses it only to convert. The Kuramoto order parameter follows from the conformal
@@ -41,6 +42,7 @@ __all__ = [
     "FiringRateEquations",
     "kuramoto_from_rv",
     "spike_asymmetry",
+    "width",
 ]
 
 
@@ -182,6 +184,12 @@ def kuramoto_from_rv(r, v, *, tau=MODEL["tau"]):
     """Kuramoto order parameter Z = (1 − W̄)/(1 + W̄) with W = π τ r + i v (conformal map)."""
     w_conj = math.pi * tau * np.asarray(r) - 1j * np.asarray(v)
     return (1.0 - w_conj) / (1.0 + w_conj)
+
+
+def width(delta, noise):
+    """Δ + γ: independent Cauchy white noise of scale γ in every neuron enters the firing-rate
+    equations exactly as extra Lorentzian heterogeneity (science.md §7, Clusella & Montbrió)."""
+    return delta + noise
 
 
 def spike_asymmetry(v_peak: float, v_reset: float) -> float:

@@ -10,6 +10,10 @@ integrating neurons of b, and s_b = r_b (τ_s,b = 0: each spike of b kicks a by 
 τ_s,b ds_b/dt = −s_b + r_b. Forward Euler with step dt; a neuron reaching V_p,a is held for the
 flight time τ_a/V_p,a + τ_a/|V_r,a| to +∞ and back from −∞, emits its spike τ_a/V_p,a after the
 crossing and restarts from V_r,a (``reset="flight"``), or is reset at once (``reset="instant"``).
+With noise γ_a > 0 every integrating neuron of a also gets γ_a (dt/τ_a) ξ per step, ξ standard
+Cauchy from the counter-based generator :mod:`qifgap.noise` (stream a, the neuron's index within
+a, the global step; key from ``seed``, or :data:`qifgap.defaults.NOISE_SEED` if None): the
+numbers are the same for any thread count and follow from the recorded parameters.
 
 Two ways in: ``simulate(model=m, ...)`` with a :class:`qifgap.populations.Model`, or the keyword
 API of one population ``simulate(N=..., eta_bar=..., delta=..., J=..., g=..., ...)``, which is
@@ -25,6 +29,7 @@ from __future__ import annotations
 import math
 import sys
 import time
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -34,8 +39,9 @@ import numpy as np
 from . import _validate as val
 from . import kernels
 from ._version import __version__
-from .defaults import MODEL, NETWORK
+from .defaults import MODEL, NETWORK, NOISE_SEED
 from .inputs import Current, as_current
+from .noise import MAX_INDEX, noise_key
 from .populations import Model
 from .results import NetworkResult
 
@@ -50,6 +56,10 @@ __all__ = [
 
 _NEURON_STEPS_PER_BLOCK = 2e7  # work per kernel call: the Python overhead stays negligible
 _SPIKE_BUFFER = 1 << 16
+# Cauchy kicks below about −τ/dt make Euler jump across −∞ past V_p: spurious spikes at the rate
+# ε = γ dt/(π τ) per neuron and unit τ. Warn above the first, refuse above the second.
+_SPURIOUS_RATE_WARN = 1e-3
+_SPURIOUS_RATE_MAX = 1e-2
 
 
 class SimulationDiverged(FloatingPointError):
@@ -143,6 +153,7 @@ class NetworkSetup:
     n_emit: np.ndarray
     n_ref: np.ndarray
     keyword: bool
+    noise_seed: int | None = None  # seed of the noise streams; None: no population has noise
 
     @property
     def N(self) -> int:
@@ -177,6 +188,7 @@ def check_parameters(
     tau=None,
     v_peak=None,
     v_reset=None,
+    noise=None,
     t_start=0.0,
     dt=NETWORK["dt"],
     current=None,
@@ -192,14 +204,15 @@ def check_parameters(
     work, and derive the step counts of the scheme.
 
     Either ``model`` (a :class:`~qifgap.populations.Model` whose populations all have N) or the
-    one-population keywords N, eta_bar, delta, J, g (and optionally tau, v_peak, v_reset, whose
-    defaults are those of :mod:`qifgap.defaults`). Errors about a population of a model name its
-    key (``populations.I.N``, ``g.I``); those of the keyword API name the keyword.
+    one-population keywords N, eta_bar, delta, J, g (and optionally tau, v_peak, v_reset, noise,
+    whose defaults are those of :mod:`qifgap.defaults`). Errors about a population of a model
+    name its key (``populations.I.N``, ``g.I``); those of the keyword API name the keyword.
     """
     keyword = model is None
     per_population = dict(
-        N=N, eta_bar=eta_bar, delta=delta, J=J, g=g, tau=tau, v_peak=v_peak, v_reset=v_reset
-    )
+        N=N, eta_bar=eta_bar, delta=delta, J=J, g=g, tau=tau, v_peak=v_peak, v_reset=v_reset,
+        noise=noise,
+    )  # fmt: skip
     if keyword:
         missing = [k for k in ("N", "eta_bar", "delta", "J", "g") if per_population[k] is None]
         if missing:
@@ -211,9 +224,11 @@ def check_parameters(
         v_reset = val.finite("v_reset", NETWORK["v_reset"] if v_reset is None else v_reset)
         if v_reset >= 0:
             raise ValueError(f"v_reset must be < 0, got {v_reset!r}")
+        noise = val.non_negative("noise", MODEL["noise"] if noise is None else noise)
         model = Model.single(
-            eta_bar=eta_bar, delta=delta, J=J, g=g, tau=tau, N=N, v_peak=v_peak, v_reset=v_reset
-        )
+            eta_bar=eta_bar, delta=delta, J=J, g=g, tau=tau, N=N, v_peak=v_peak, v_reset=v_reset,
+            noise=noise,
+        )  # fmt: skip
     else:
         given = [k for k, value in per_population.items() if value is not None]
         if given:
@@ -281,6 +296,7 @@ def check_parameters(
             raise ValueError(
                 f"{key(p.name, 'tau_syn')} ({p.tau_syn}) must be 0 or at least 2 dt ({2 * dt:.3g})"
             )
+        _check_noise_step(key(p.name, "noise"), p.noise, dt, p.tau)
     steps_per_bin = _steps(rate_bin, dt)
     if steps_per_bin < 1 or abs(steps_per_bin * dt - rate_bin) > 1e-9 * rate_bin:
         raise ValueError(f"rate_bin ({rate_bin}) must be a whole multiple of dt ({dt})")
@@ -289,6 +305,14 @@ def check_parameters(
         raise ValueError(
             f"t_end - t_start ({t_end - t_start}) must be at least rate_bin ({rate_bin})"
         )
+    noisy = bool(np.any(model.noise > 0))
+    if noisy and n_bins * steps_per_bin > MAX_INDEX:
+        raise ValueError(
+            f"t_end - t_start ({t_end - t_start}) is {n_bins * steps_per_bin} steps of dt: the "
+            f"noise generator counts at most 2**32 steps (use a larger dt or a shorter run)"
+        )
+    if noisy and sizes.max() > MAX_INDEX:
+        raise ValueError("N of a population with noise must be below 2**32")
     currents = _per_population("current", current, names, keyword)
     currents = tuple(
         as_current(c) if keyword else _named(f"current.{n}", as_current, c)
@@ -312,7 +336,27 @@ def check_parameters(
         reset=reset, rate_bin=rate_bin, raster=_raster_indices(raster_neurons, sizes),
         threads=threads, steps_per_bin=steps_per_bin, n_bins=n_bins,
         n_emit=n_emit.astype(np.int64), n_ref=n_ref.astype(np.int64), keyword=keyword,
+        noise_seed=(NOISE_SEED if seed is None else int(seed)) if noisy else None,
     )  # fmt: skip
+
+
+def _check_noise_step(name: str, gamma: float, dt: float, tau: float) -> None:
+    """Refuse (or warn about) a step too coarse for the noise γ: a Cauchy kick below about −τ/dt
+    makes Euler jump across −∞ past V_p, a spurious spike, at the rate ε = γ dt/(π τ) per neuron
+    and unit τ (science.md §7); ε must stay small against the firing rates."""
+    eps = gamma * dt / (math.pi * tau)
+    if eps <= _SPURIOUS_RATE_WARN:
+        return
+    reason = (
+        f"{name} = {gamma} with dt = {dt}: Cauchy kicks below -tau/dt make the Euler step jump "
+        f"across -infinity into spurious spikes, at the rate {name}*dt/(pi*tau) = {eps:.3g} per "
+        f"neuron and unit tau"
+    )
+    limit = _SPURIOUS_RATE_WARN * math.pi * tau / gamma
+    if eps > _SPURIOUS_RATE_MAX:
+        raise ValueError(f"{reason}; it must be <= {_SPURIOUS_RATE_MAX} (use dt <= {limit:.3g})")
+    warnings.warn(f"{reason} (use dt <= {limit:.3g} to keep it below "
+                  f"{_SPURIOUS_RATE_WARN})", stacklevel=3)  # fmt: skip
 
 
 def _per_population(name: str, value, names: tuple[str, ...], keyword: bool) -> list:
@@ -363,6 +407,7 @@ def simulate(
     tau: float | None = None,
     v_peak: float | None = None,
     v_reset: float | None = None,
+    noise: float | None = None,
     t_start: float = 0.0,
     dt: float = NETWORK["dt"],
     current=None,
@@ -379,8 +424,11 @@ def simulate(
 
     ``model``: a :class:`~qifgap.populations.Model` (every population with N); the result's
     ``r``, ``v``, ``Z`` are (time × P) in the order of ``result.populations``. Without it, the
-    one-population keywords N, eta_bar, delta, J, g (tau, v_peak, v_reset default to
+    one-population keywords N, eta_bar, delta, J, g (tau, v_peak, v_reset, noise default to
     :mod:`qifgap.defaults`) give 1-D arrays, bit-identical to the one-population kernel.
+    ``noise`` γ ≥ 0 (or each population's ``noise``): Cauchy white noise of scale γ in every
+    neuron, seeded by ``seed`` (None: :data:`qifgap.defaults.NOISE_SEED`; recorded as
+    ``noise_seed`` in the result's params).
 
     ``current`` is None, a number, a dict spec or a :mod:`qifgap.inputs` current, the same for
     every population, or a mapping {population: one of these} (missing populations get none).
@@ -394,7 +442,7 @@ def simulate(
     """
     setup = check_parameters(
         model=model, N=N, eta_bar=eta_bar, delta=delta, J=J, g=g, t_end=t_end, t_start=t_start,
-        dt=dt, tau=tau, v_peak=v_peak, v_reset=v_reset, current=current,
+        dt=dt, tau=tau, v_peak=v_peak, v_reset=v_reset, noise=noise, current=current,
         heterogeneity=heterogeneity, seed=seed, v_init=v_init, reset=reset, rate_bin=rate_bin,
         raster_neurons=raster_neurons, threads=threads,
     )  # fmt: skip
@@ -539,6 +587,10 @@ def _run(p: NetworkSetup, *, progress: bool) -> NetworkResult:
     pop_N = p.sizes.astype(float)
     J = np.array(m.J, dtype=float)  # writable copies: the signature kernels.warm_up compiles
     g = np.array(m.g, dtype=float)
+    noise_scale = np.array([q.noise for q in pops]) * dt / column["tau"]  # γ_a dt/τ_a
+    noise_keys = np.array(
+        [noise_key(seed=p.noise_seed or 0, stream=a) for a in range(P)], dtype=np.uint64
+    )
     bins_per_block = max(1, int(_NEURON_STEPS_PER_BLOCK / (N * steps_per_bin)))
     state = np.zeros((4, P))
     for a in range(P):
@@ -577,6 +629,7 @@ def _run(p: NetworkSetup, *, progress: bool) -> NetworkResult:
                         column["tau_syn"], column["v_peak"], column["v_reset"], p.n_ref,
                         p.n_emit, instant, state, history, r_bins[b0:b1], v_bins[b0:b1],
                         z_bins[b0:b1], raster, raster_pop, rec_step, rec_id, 0, step0,
+                        noise_scale, noise_keys,
                     )  # fmt: skip
                     spike_steps.append(rec_step[:n_rec].copy())
                     spike_ids.append(rec_id[:n_rec].copy())
@@ -625,6 +678,7 @@ def _common_params(p: NetworkSetup) -> dict:
         "heterogeneity": p.heterogeneity,
         "seed": p.seed,
         "rate_bin": p.rate_bin,
+        **({} if p.noise_seed is None else {"noise_seed": p.noise_seed}),
         "qifgap_version": __version__,
     }
 
@@ -643,6 +697,7 @@ def _keyword_params(p: NetworkSetup) -> dict:
         "tau": pop.tau,
         "v_peak": pop.v_peak,
         "v_reset": pop.v_reset,
+        **({"noise": pop.noise} if pop.noise > 0 else {}),
         "refractory_steps": 0 if instant else int(p.n_ref[0]),
         "emission_steps": 0 if instant else int(p.n_emit[0]),
         "v_init": float(p.v_init[0]) if np.ndim(p.v_init[0]) == 0 else "array",

@@ -1,10 +1,11 @@
 """The model declaration: populations of QIF neurons and the couplings between them.
 
 Population a has N_a neurons with Lorentzian excitabilities (centre η̄_a, half-width Δ_a),
-membrane time constant τ_a, threshold V_p,a, reset V_r,a and the synaptic time constant τ_s,a
-of the synapses its spikes make (science.md §6). ``J[a, b]`` and ``g[a, b]`` ≥ 0 are the
-chemical and electrical coupling of population a (post) by population b (pre). Time is in
-units of τ.
+membrane time constant τ_a, threshold V_p,a, reset V_r,a, the synaptic time constant τ_s,a
+of the synapses its spikes make (science.md §6) and the scale γ_a ≥ 0 of the independent
+Cauchy white noise of each of its neurons (§7; the mean field then has Δ_a + γ_a).
+``J[a, b]`` and ``g[a, b]`` ≥ 0 are the chemical and electrical coupling of population a (post)
+by population b (pre). Time is in units of τ.
 
 A :class:`Model` is built from a mapping with the shape of a config entry::
 
@@ -27,7 +28,7 @@ import numpy as np
 
 from . import _validate as val
 from .defaults import MODEL, NETWORK
-from .model import spike_asymmetry
+from .model import spike_asymmetry, width
 
 __all__ = ["Population", "Model"]
 
@@ -46,6 +47,7 @@ class Population:
     N: int | None = None  # required for network runs only
     v_peak: float = NETWORK["v_peak"]
     v_reset: float = NETWORK["v_reset"]
+    noise: float = MODEL["noise"]
 
     def __post_init__(self):
         name = self.name
@@ -60,6 +62,7 @@ class Population:
             "N": None if self.N is None else val.positive_int(key + "N", self.N),
             "v_peak": val.positive(key + "v_peak", self.v_peak),
             "v_reset": val.negative(key + "v_reset", self.v_reset),
+            "noise": val.non_negative(key + "noise", self.noise),
         }
         for attr, value in checked.items():
             object.__setattr__(self, attr, value)
@@ -69,11 +72,19 @@ class Population:
         """κ = ln(V_p/|V_r|), the spike asymmetry (MP20)."""
         return spike_asymmetry(self.v_peak, self.v_reset)
 
+    @property
+    def width(self) -> float:
+        """Δ + γ: the half-width in the firing-rate equations (:func:`qifgap.model.width`)."""
+        return width(self.delta, self.noise)
+
     def to_dict(self) -> dict:
-        """The population's entry of a model mapping (without its name; N only if set)."""
+        """The population's entry of a model mapping (without its name; N only if set, noise
+        only if > 0)."""
         out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "name"}
         if out["N"] is None:
             del out["N"]
+        if out["noise"] == 0:  # a noise-free model's mapping stays as it was before noise
+            del out["noise"]
         return out
 
 
@@ -187,12 +198,14 @@ class Model:
         N: int | None = None,
         v_peak: float = NETWORK["v_peak"],
         v_reset: float = NETWORK["v_reset"],
+        noise: float = MODEL["noise"],
         name: str = "pop",
     ) -> Model:
         """The one-population model of the keyword API (instantaneous synapses, τ_s = 0)."""
         pop = Population(
-            name=name, eta_bar=eta_bar, delta=delta, tau=tau, N=N, v_peak=v_peak, v_reset=v_reset
-        )
+            name=name, eta_bar=eta_bar, delta=delta, tau=tau, N=N, v_peak=v_peak,
+            v_reset=v_reset, noise=noise,
+        )  # fmt: skip
         return cls(
             populations=(pop,),
             J=[[val.finite("J", J)]],
@@ -249,6 +262,16 @@ class Model:
     @property
     def delta(self) -> np.ndarray:
         return self._column("delta")
+
+    @property
+    def noise(self) -> np.ndarray:
+        """γ_a per population: the scale of the Cauchy white noise of its neurons."""
+        return self._column("noise")
+
+    @property
+    def width(self) -> np.ndarray:
+        """Δ_a + γ_a per population: the half-width the firing-rate equations see (§7)."""
+        return self._column("width")
 
     @property
     def tau(self) -> np.ndarray:

@@ -5,7 +5,10 @@ networks) and by ``benchmarks/kernel.py`` as the baseline. It keeps every quanti
 scheme explicit, population by population: voltages V, a refractory countdown per neuron,
 the synaptic traces s_b, and the Kuramoto order parameter from θ = 2 arctan V. It draws its
 excitabilities and evaluates its currents with its own few lines, so that it does not share
-the package's code for them. Slow; not for production runs. Time in units of τ.
+the package's code for them. The Cauchy variates of the noise come from
+:func:`qifgap.noise.fill_cauchy` (tested on its own against a numpy twin, tests/test_noise.py),
+one stream per population, indexed by the neuron within the population and the global step.
+Slow; not for production runs. Time in units of τ.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from . import noise as _noise
+from .defaults import NOISE_SEED
 from .results import NetworkResult
 
 
@@ -49,6 +54,7 @@ def simulate_reference(
     tau: float = 1.0,
     v_peak: float = 100.0,
     v_reset: float = -100.0,
+    noise: float = 0.0,
     current=None,
     heterogeneity: str = "quantiles",
     seed=None,
@@ -60,16 +66,17 @@ def simulate_reference(
 
     One population from the keywords (1-D outputs), or ``model`` (a
     :class:`qifgap.populations.Model`; outputs time × P), with ``current`` and ``v_init`` then
-    optionally mappings {population: value}.
+    optionally mappings {population: value}. Noise γ (``noise`` or each population's): every
+    integrating neuron gets γ (dt/τ) ξ per step, ξ from stream a of ``seed`` (None: NOISE_SEED).
     """
     if model is None:
         pops = [
             dict(name="pop", N=N, eta_bar=eta_bar, delta=delta, tau=tau, tau_syn=0.0,
-                 v_peak=v_peak, v_reset=v_reset)
+                 v_peak=v_peak, v_reset=v_reset, noise=noise)
         ]  # fmt: skip
         Jm, gm = np.array([[J]], dtype=float), np.array([[g]], dtype=float)
     else:
-        fields = ("name", "N", "eta_bar", "delta", "tau", "tau_syn", "v_peak", "v_reset")
+        fields = ("name", "N", "eta_bar", "delta", "tau", "tau_syn", "v_peak", "v_reset", "noise")
         pops = [{f: getattr(p, f) for f in fields} for p in model.populations]
         Jm, gm = np.array(model.J, dtype=float), np.array(model.g, dtype=float)
     P = len(pops)
@@ -102,6 +109,7 @@ def simulate_reference(
                 int(round((p["tau"] / p["v_peak"] + p["tau"] / abs(p["v_reset"])) / dt)),
             )
         )
+    keys = [_noise.noise_key(seed=NOISE_SEED if seed is None else seed, stream=a) for a in range(P)]
     v_mean = np.array([Va.mean() for Va in V])
     spikes_prev = np.zeros(P)
     s_trace = np.zeros(P)
@@ -124,6 +132,9 @@ def simulate_reference(
             integrating = cd == 0
             # Euler step, written as the kernel groups it: (1 − c G) V + c (V² + η + drive)
             V_new = (1.0 - c * G) * Va + c * (Va * Va + eta[a] + drive[a])
+            if p["noise"] > 0:  # + γ (dt/τ) ξ, ξ of (stream a, neuron within a, step n)
+                xi = _noise.fill_cauchy(np.empty(p["N"]), key=keys[a], neuron0=0, step=n)
+                V_new = V_new + p["noise"] * c * xi
             if instant:
                 crossed = V_new >= p["v_peak"]
                 spikes[a] = crossed.sum()
