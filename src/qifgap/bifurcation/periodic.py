@@ -27,7 +27,7 @@ from scipy.integrate import solve_ivp
 
 from .. import _validate as val
 from .arclength import Arclength, Point, trace
-from .system import System
+from .system import System, as_system
 
 __all__ = ["CycleBranch", "cycles", "orbit"]
 
@@ -99,7 +99,7 @@ class CycleBranch:
 
 
 def cycles(
-    system: System,
+    system,
     parameter: str,
     *,
     hopf: dict,
@@ -116,7 +116,9 @@ def cycles(
     :attr:`EquilibriumBranch.hopf`: the parameter and the state), followed until the parameter
     reaches ``stop`` or leaves the interval between the Hopf value and stop. ``amplitude``: the
     first cycle's distance ε from the equilibrium along Re q; ``values``: parameter values at
-    which cycles are located and reported (UZ)."""
+    which cycles are located and reported (UZ). ``system``: a :class:`System` or a
+    :class:`qifgap.populations.Model` (``parameter`` a dotted name)."""
+    system = as_system(system, (parameter,))
     k = system.index(parameter)
     n = system.n
     try:
