@@ -111,3 +111,79 @@ rule bifurcation_bistable_range:
         "../../envs/qifgap.yaml"
     script:
         "../scripts/bifurcation_bistable_range.py"
+
+
+# Rhythms of population models (config section rhythms): one entry per model, continued in
+# its parameter (equilibria, Hopf onsets, cycle branch) and in two parameters (Hopf curves).
+RHYTHMS = config.get("rhythms", {})
+
+
+def rhythm_entry(wildcards):
+    """The config entry of a rhythm analysis."""
+    return RHYTHMS[wildcards.rhythm]
+
+
+def _check_rhythms():
+    """Each entry's model and parameter keys, checked by the library (one line naming the key)."""
+    from qifgap.populations import Model
+
+    for name, entry in RHYTHMS.items():
+        where = f"rhythms.{name}"
+        try:
+            m = Model.from_dict(entry["model"])
+            for key in (entry["parameter"], *entry.get("curves", {})):
+                m.get(key)
+            if "population" in entry:
+                m.index(entry["population"])
+        except ValueError as exc:
+            sys.stderr.write(f"config error: {where}: {exc}\n")
+            sys.exit(1)
+        if entry["range"][0] == entry["range"][1]:
+            sys.stderr.write(f"config error: {where}.range: low and high must differ\n")
+            sys.exit(1)
+
+
+_check_rhythms()
+
+
+wildcard_constraints:
+    rhythm=r"[A-Za-z0-9_-]+",
+    key=r"(J|g|populations)\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+",
+
+
+# Equilibrium branch, Hopf onsets (frequency, criticality) and cycle branch (period, amplitude
+# and mean of each population's rate, stability) in the entry's parameter.
+rule bifurcation_rhythm_onset:
+    output:
+        branch=f"{RESULTS}/bifurcation/rhythms/{{rhythm}}/branch.csv",
+        hopf=f"{RESULTS}/bifurcation/rhythms/{{rhythm}}/hopf.csv",
+        cycles=f"{RESULTS}/bifurcation/rhythms/{{rhythm}}/cycles.csv",
+    params:
+        entry=rhythm_entry,
+        code=script_code("bifurcation_rhythm_onset"),
+    log:
+        f"{LOGS}/bifurcation_rhythm_onset/{{rhythm}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/bifurcation_rhythm_onset/{{rhythm}}.tsv"
+    conda:
+        "../../envs/qifgap.yaml"
+    script:
+        "../scripts/bifurcation_rhythm_onset.py"
+
+
+# The Hopf curve (rhythm onset) in (the entry's parameter, key), frequency along it.
+rule bifurcation_rhythm_curve:
+    output:
+        table=f"{RESULTS}/bifurcation/rhythms/{{rhythm}}/hopf_curve_{{key}}.csv",
+    params:
+        entry=rhythm_entry,
+        key=lambda wildcards: wildcards.key,
+        code=script_code("bifurcation_rhythm_curve"),
+    log:
+        f"{LOGS}/bifurcation_rhythm_curve/{{rhythm}}/{{key}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/bifurcation_rhythm_curve/{{rhythm}}/{{key}}.tsv"
+    conda:
+        "../../envs/qifgap.yaml"
+    script:
+        "../scripts/bifurcation_rhythm_curve.py"

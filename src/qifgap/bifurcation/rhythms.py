@@ -7,7 +7,8 @@ For a :class:`qifgap.populations.Model` and one parameter by dotted name (``"g.I
   ``stable``, ``re_max`` = max Re μ of the Jacobian);
 * ``hopf``: the Hopf points (onsets) with ω, the onset frequency ω/(2π), the period 2π/ω, the
   first Lyapunov coefficient l1 and the criticality (l1 < 0: supercritical);
-* ``cycles``: the cycle branch born at each Hopf point (``hopf``: its row in the Hopf table),
+* ``cycles``: the cycle branch born at each Hopf point (``hopf``: its row in the Hopf table;
+  a branch that ends at another Hopf point (``point`` "H") is not continued again from there),
   with ``period`` T, ``frequency`` 1/T, for each population a: ``r.<a>_amplitude`` (max − min),
   ``r.<a>_mean`` (time average over one period), ``r.<a>_min``, ``r.<a>_max``; ``mu_max`` (the
   largest nontrivial |Floquet multiplier|) and ``stable``.
@@ -95,8 +96,10 @@ def rhythm_onset(
     for c in rates:
         cols += [f"{c}_amplitude", f"{c}_mean", f"{c}_min", f"{c}_max"]
     cols += ["mu_max", "stable", "point"]
-    parts = []
+    parts, reached = [], []
     for i, row in hopf.iterrows():
+        if any(abs(row[parameter] - lam) <= 1e-4 * (1.0 + abs(lam)) for lam in reached):
+            continue  # the cycle branch of an earlier Hopf point ended here
         end = _cycle_side(eq, row, start, stop)
         cb = cycles(
             system,
@@ -108,6 +111,8 @@ def rhythm_onset(
             ds_max=cycle_ds_max,
             max_points=max_cycles,
         )
+        if cb.end == "hopf":
+            reached.append(float(cb.table[parameter].iloc[-1]))
         t = cb.table.assign(frequency=1.0 / cb.table["period"])[cols]
         parts.append(t.assign(hopf=i))
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*cols, "hopf"])

@@ -211,8 +211,9 @@ def from_model(m: Model, parameters: Sequence[str] = ()) -> System:
     """The P-population firing-rate equations of ``m`` (:func:`qifgap.model.rhs_populations`, its
     analytic Jacobian) as a :class:`System` with free parameters by dotted name, the config's
     sweep keys: ``"g.I.I"``, ``"J.I.E"``, ``"populations.I.eta_bar"`` (fields eta_bar, delta,
-    tau, tau_syn, v_peak, v_reset; κ follows V_p, V_r). A free ``tau_syn`` must be > 0 in ``m``
-    and stay > 0 (the state has one s per population with τ_s > 0). State names:
+    tau, tau_syn, v_peak, v_reset; κ follows V_p, V_r). A free ``tau_syn`` must be > 0 in ``m``;
+    where it is ≤ 0, f and its Jacobian are NaN (the state has one s per population with
+    τ_s > 0, so the domain ends there). State names:
     :func:`model_state_names`. Time in units of τ."""
     if not isinstance(m, Model):
         raise ValueError(f"model must be a qifgap.populations.Model, got {type(m).__name__}")
@@ -271,12 +272,24 @@ def from_model(m: Model, parameters: Sequence[str] = ()) -> System:
                           2.0 * np.pi**2 * c["tau"])  # fmt: skip
         return cache[key]
 
+    free_tau_syn = [i for i, (key, _) in enumerate(slots) if key == "tau_syn"]
+    n = len(model_state_names(m))
+
+    def outside(p) -> bool:
+        """A free τ_s ≤ 0: outside the domain (the state would lose its s), f and ∂f/∂x NaN,
+        so that a continuation step there fails and is shortened."""
+        return any(p[i] <= 0 for i in free_tau_syn)
+
     def f(y, p):
+        if outside(p):
+            return np.full(n, np.nan)
         return equations(p)[0].rhs(y)
 
     def jac(y, p):
         """:func:`qifgap.model.jacobian_populations`, which is affine in y: its value at y = 0
         plus 2v_a/τ_a (∂ṙ_a/∂r_a, ∂v̇_a/∂v_a), 2r_a/τ_a (∂ṙ_a/∂v_a), −2π²τ_a r_a (∂v̇_a/∂r_a)."""
+        if outside(p):
+            return np.full((n, n), np.nan)
         _, jac0, two_over_tau, two_pi2_tau = equations(p)
         A = jac0.copy()
         r, v = y[:P], y[P : 2 * P]
