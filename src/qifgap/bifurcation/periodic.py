@@ -93,8 +93,8 @@ class CycleBranch:
     """A branch of cycles: ``table`` (the parameter, ``period``, for each state component c:
     ``c_min``, ``c_max``, ``c_mean``, ``c_amplitude``, the point ``x0`` of the cycle as columns
     ``c_0``; ``mu_max`` (largest nontrivial |Floquet multiplier|), ``stable``, ``point`` ("",
-    "LPC", "PD", "UZ", "H": the end at a Hopf point)), ``multipliers`` (the Floquet multipliers per row, trivial one
-    included), ``folds`` and ``user`` (event rows), ``end``."""
+    "LPC", "PD", "UZ", "H": the end at a Hopf point)), ``multipliers`` (the Floquet multipliers
+    per row, trivial one included), ``folds`` and ``user`` (event rows), ``end``."""
 
     parameter: str
     system: System
