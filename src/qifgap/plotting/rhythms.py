@@ -101,7 +101,8 @@ def rhythm_curves_figure(curves, hopf, *, entry, curve_keys):
             )
             lc.set_clim(lo, hi)
             ax.add_collection(lc)
-        for row in c[c.point != ""].to_dict("records") if len(c) else []:
+        labelled = c.point.fillna("").astype(str) != "" if len(c) else []  # read back: NaN
+        for row in c[labelled].to_dict("records") if len(c) else []:
             ax.plot(row[p], row[key], "s", color="k", ms=3)
             ax.annotate(row["point"], (row[p], row[key]), xytext=(3, 3),
                         textcoords="offset points", fontsize=6)  # fmt: skip
