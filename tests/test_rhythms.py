@@ -13,6 +13,7 @@ import math
 import time
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
@@ -240,3 +241,36 @@ def test_ei_hopf_curve_in_gII_JII():
     s = T.sort_values("J.I.I")
     g_at = np.interp(-10.0, s["J.I.I"], s["g.I.I"])
     assert g_at == pytest.approx(G_STAR, abs=1e-3)
+
+
+# --- figures (small inputs) --------------------------------------------------------------------
+
+
+def test_rhythm_figures_draw_the_tables(ei_onset, tmp_path):
+    """The onset figure draws the branch, the cycle envelope and the onset (the title names the
+    Hopf value); the network hook adds points; the curve figure colours by frequency."""
+    from qifgap import plotting
+
+    entry = {"model": EI, "parameter": "g.I.I", "range": [0.0, 1.6], "population": "I",
+             "curves": {"J.I.I": [-14.0, -6.0]}}  # fmt: skip
+    net = pd.DataFrame({"value": [1.0, 1.5], "period": [2.9, 2.85], "amplitude": [0.5, 1.0],
+                        "mean_r": [0.3, 0.32]})  # fmt: skip
+    fig = plotting.rhythm_onset_figure(
+        ei_onset.branch, ei_onset.hopf, ei_onset.cycles, entry=entry, network=net
+    )
+    a, b, c = fig.axes[:3]
+    assert "0.8128" in a.get_title(loc="right")
+    net_line = [ln for ln in b.get_lines() if ln.get_label() == "network"][0]
+    assert net_line.get_xdata().tolist() == [1.0, 1.5]
+    freq = [ln for ln in c.get_lines() if ln.get_marker() == "o"][0]
+    np.testing.assert_allclose(freq.get_ydata(), [1 / 2.9, 1 / 2.85])
+    curve = pd.DataFrame({"g.I.I": [0.80, 0.81, 0.82], "J.I.I": [-12.0, -10.0, -8.0],
+                          "frequency": [0.34, 0.35, 0.37], "point": ["", "GH", np.nan],
+                          "branch": [1, 1, 1]})  # fmt: skip
+    fig2 = plotting.rhythm_curves_figure([curve], ei_onset.hopf, entry=entry, curve_keys=["J.I.I"])
+    ax = fig2.axes[0]
+    (lc,) = ax.collections
+    np.testing.assert_allclose(lc.get_array(), [0.345, 0.36])
+    assert [t.get_text() for t in ax.texts] == ["GH", "a"]  # the codim-2 label, the panel letter
+    plotting.save(fig2, tmp_path / "c.png")
+    assert (tmp_path / "c.png").stat().st_size > 1000
