@@ -117,33 +117,21 @@ rule bifurcation_bistable_range:
 # its parameter (equilibria, Hopf onsets, cycle branch) and in two parameters (Hopf curves).
 RHYTHMS = config.get("rhythms", {})
 
+# each entry's model and parameter keys, checked by the library (one line naming the key)
+for _name, _entry in RHYTHMS.items():
+    try:
+        from qifgap.populations import Model
 
-def rhythm_entry(wildcards):
-    """The config entry of a rhythm analysis."""
-    return RHYTHMS[wildcards.rhythm]
-
-
-def _check_rhythms():
-    """Each entry's model and parameter keys, checked by the library (one line naming the key)."""
-    from qifgap.populations import Model
-
-    for name, entry in RHYTHMS.items():
-        where = f"rhythms.{name}"
-        try:
-            m = Model.from_dict(entry["model"])
-            for key in (entry["parameter"], *entry.get("curves", {})):
-                m.get(key)
-            if "population" in entry:
-                m.index(entry["population"])
-        except ValueError as exc:
-            sys.stderr.write(f"config error: {where}: {exc}\n")
-            sys.exit(1)
-        if entry["range"][0] == entry["range"][1]:
-            sys.stderr.write(f"config error: {where}.range: low and high must differ\n")
-            sys.exit(1)
-
-
-_check_rhythms()
+        _model = Model.from_dict(_entry["model"])
+        for _key in (_entry["parameter"], *_entry.get("curves", {})):
+            _model.get(_key)
+        if "population" in _entry:
+            _model.index(_entry["population"])
+        if _entry["range"][0] == _entry["range"][1]:
+            raise ValueError("range: low and high must differ")
+    except ValueError as exc:
+        sys.stderr.write(f"config error: rhythms.{_name}: {exc}\n")
+        sys.exit(1)
 
 
 wildcard_constraints:
@@ -159,7 +147,7 @@ rule bifurcation_rhythm_onset:
         hopf=f"{RESULTS}/bifurcation/rhythms/{{rhythm}}/hopf.csv",
         cycles=f"{RESULTS}/bifurcation/rhythms/{{rhythm}}/cycles.csv",
     params:
-        entry=rhythm_entry,
+        entry=lambda wildcards: RHYTHMS[wildcards.rhythm],
         code=script_code("bifurcation_rhythm_onset"),
     log:
         f"{LOGS}/bifurcation_rhythm_onset/{{rhythm}}.log",
@@ -176,7 +164,7 @@ rule bifurcation_rhythm_curve:
     output:
         table=f"{RESULTS}/bifurcation/rhythms/{{rhythm}}/hopf_curve_{{key}}.csv",
     params:
-        entry=rhythm_entry,
+        entry=lambda wildcards: RHYTHMS[wildcards.rhythm],
         key=lambda wildcards: wildcards.key,
         code=script_code("bifurcation_rhythm_curve"),
     log:
