@@ -159,6 +159,24 @@ def test_single_population_model_reproduces_saddle_nodes_and_cusp():
             assert np.min(np.abs(etas - row[eta])) < 1e-6, row
 
 
+@pytest.mark.slow
+def test_single_population_rhythm_onset_matches_planar_limit_cycles():
+    """Model.single through rhythm_onset: Hopf at the closed form, and the cycles at η̄ = 4.5,
+    5.5 equal the planar continuation's (period, extrema of r to 1e-6)."""
+    from qifgap.bifurcation import continuation as cont
+
+    eta = "populations.pop.eta_bar"
+    res = rhythm_onset(Model.single(eta_bar=0.0, delta=1.0, J=0.0, g=1.0), eta, 0.0, 5.6,
+                       values=[4.5, 5.5])  # fmt: skip
+    assert res.hopf[eta].tolist() == pytest.approx([cf.hopf_eta(0.0, 1.0)], abs=1e-6)
+    got = res.cycles[res.cycles.point == "UZ"]
+    ref = cont.limit_cycles(0.0, 1.0, eta_values=[4.5, 5.5])
+    np.testing.assert_allclose(got[eta], [4.5, 5.5], atol=1e-12)
+    np.testing.assert_allclose(got.period, ref.period, atol=1e-6)
+    np.testing.assert_allclose(got["r.pop_min"], ref.r_min, atol=1e-6)
+    np.testing.assert_allclose(got["r.pop_max"], ref.r_max, atol=1e-6)
+
+
 # --- the E–I model: rhythm onset --------------------------------------------------------------
 
 
