@@ -277,7 +277,7 @@ def test_rhythm_figures_draw_the_tables(ei_onset, tmp_path):
         ei_onset.branch, ei_onset.hopf, ei_onset.cycles, entry=entry, network=net
     )
     a, b, c = fig.axes[:3]
-    assert "0.8128" in a.get_title(loc="right")
+    assert "0.8128" in fig.get_suptitle()
     net_line = [ln for ln in b.get_lines() if ln.get_label() == "network"][0]
     assert net_line.get_xdata().tolist() == [1.0, 1.5]
     freq = [ln for ln in c.get_lines() if ln.get_marker() == "o"][0]

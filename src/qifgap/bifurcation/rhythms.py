@@ -132,9 +132,11 @@ def rhythm_curve(
 ) -> pd.DataFrame:
     """The Hopf curve (rhythm onset) of ``model`` in (p1, p2) within ``bounds`` = {p1: (lo, hi),
     p2: (lo, hi)}: the equilibrium branch in p1 over its bounds at the model's p2 gives the
-    first Hopf point, which is continued in both directions. Columns p1, p2, the state,
-    ``omega``, ``frequency`` = ω/(2π), ``l1``, ``criticality``, ``point`` (codimension-2 labels:
-    BT, GH, ZH), ``branch``. An empty table if p1's range holds no Hopf point."""
+    Hopf points, each continued in both directions unless it lies on a curve already traced.
+    Columns p1, p2, the state, ``omega``, ``frequency`` = ω/(2π), ``l1``, ``criticality``,
+    ``point`` (codimension-2 labels: BT, GH, ZH), ``branch`` (−1/+1: the direction from the
+    start), ``curve`` (the start's row in the Hopf table). An empty table if p1's range holds no
+    Hopf point."""
     if not isinstance(model, Model):
         raise ValueError(f"model must be a qifgap.populations.Model, got {type(model).__name__}")
     system = from_model(model, (p1, p2))
@@ -144,11 +146,18 @@ def rhythm_curve(
     eq = equilibria(system, p1, lo, hi, x0=x0, ds_max=ds_max)
     if eq.hopf.empty:
         return pd.DataFrame(columns=[p1, p2, *system.state_names, "omega", "frequency", "l1"])
-    curve = hopf_curve(
-        system, p1, p2, start=eq.hopf.iloc[0].to_dict(), bounds=bounds, ds_max=ds_max * 4,
-        max_points=max_points,
-    )  # fmt: skip
-    t = curve.table.copy()
+    parts = []
+    scale = np.array([hi - lo, bounds[p2][1] - bounds[p2][0]], dtype=float)
+    for i, h in eq.hopf.iterrows():
+        at = np.array([h[p1], system.params[1]])
+        if any(np.min(np.hypot(*((t[[p1, p2]].to_numpy() - at) / scale).T)) < 1e-6 for t in parts):
+            continue  # this Hopf point lies on a curve already traced
+        curve = hopf_curve(
+            system, p1, p2, start=h.to_dict(), bounds=bounds, ds_max=ds_max * 4,
+            max_points=max_points,
+        )  # fmt: skip
+        parts.append(curve.table.assign(curve=i))
+    t = pd.concat(parts, ignore_index=True)
     t["frequency"] = t["omega"] / (2.0 * np.pi)
     t["criticality"] = np.where(
         t["l1"] < 0, "supercritical", np.where(t["l1"] > 0, "subcritical", "")

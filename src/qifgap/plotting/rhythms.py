@@ -72,7 +72,7 @@ def rhythm_onset_figure(branch, hopf, cycles, *, entry, network: pd.DataFrame | 
         ax.set_xlabel(_label(p))
         panel_label(ax, letter)
     onsets = ", ".join(f"{v:.4f}" for v in hopf[p]) or "none"
-    ax0.set_title(f"Hopf {_label(p)}* = {onsets}", loc="right")
+    fig.suptitle(f"Hopf onset {_label(p)}* = {onsets}", x=0.98, ha="right", fontsize=8)
     if len(cycles):
         ax1.legend(loc="upper left")
     return fig
@@ -92,7 +92,8 @@ def rhythm_curves_figure(curves, hopf, *, entry, curve_keys):
     lo, hi = (np.nanmin(np.concatenate(freq)), np.nanmax(np.concatenate(freq))) if freq else (0, 1)
     lc = None
     for ax, key, c, letter in zip(axes, keys, curves, "abcdef", strict=False):
-        for _, part in c.groupby("branch") if len(c) else []:
+        groups = ["curve", "branch"] if "curve" in c else ["branch"]
+        for _, part in c.groupby(groups) if len(c) else []:
             xy = part[[p, key]].to_numpy()
             seg = np.stack([xy[:-1], xy[1:]], axis=1)
             lc = LineCollection(seg, cmap="viridis", linewidths=2.0)
