@@ -94,6 +94,34 @@ def diagrams():
     return {g: phase_diagram(g, **window).tables() for g in (0.0, 2.0)}
 
 
+RHYTHM = {
+    "model": {"populations": {"I": {"eta_bar": 2.0, "tau_syn": 0.5}}, "J": {"I": {"I": -10.0}}},
+    "parameter": "g.I.I",
+    "range": [0.0, 2.0],
+    "curves": {"J.I.I": [-14.0, -6.0]},
+}
+
+
+def _rhythm():
+    """Small branch, Hopf and cycle tables with the columns of bifurcation.rhythm_onset."""
+    g = np.linspace(0.0, 2.0, 9)
+    branch = pd.DataFrame({"g.I.I": g, "r.I": 0.3 - 0.01 * g, "stable": g < 0.8, "s": g})
+    hopf = pd.DataFrame({"g.I.I": [0.8], "r.I": [0.292], "omega": [2.2], "frequency": [0.35]})
+    gc = np.linspace(0.8, 2.0, 7)
+    amp = np.sqrt(gc - 0.8)
+    cycles = pd.DataFrame({"g.I.I": gc, "period": 2.8 + 0.01 * gc, "r.I_amplitude": amp,
+                           "r.I_min": 0.29 - amp / 3, "r.I_max": 0.29 + 2 * amp / 3,
+                           "stable": True, "hopf": 0})  # fmt: skip
+    cycles["frequency"] = 1.0 / cycles.period
+    return branch, hopf, cycles
+
+
+def _rhythm_curve():
+    return pd.DataFrame({"g.I.I": [0.75, 0.8, 0.85], "J.I.I": [-13.0, -10.0, -7.0],
+                         "frequency": [0.34, 0.35, 0.37], "point": ["", "", "GH"],
+                         "branch": [-1, 1, 1]})  # fmt: skip
+
+
 def _figures(diagrams):
     """name → a function that makes the figure with the package's plotting functions."""
     p = plotting
@@ -148,6 +176,10 @@ def _figures(diagrams):
         "phase_diagrams": lambda: p.phase_diagrams_figure(diagrams),
         "codim2": lambda: p.codim2_figure(codim2),
         "limit_cycles": lambda: p.limit_cycles_figure(cycles, J=10.0, g=1.0, eta_hopf=-2.43),
+        "rhythm_onset": lambda: p.rhythm_onset_figure(*_rhythm(), entry=RHYTHM),
+        "rhythm_curves": lambda: p.rhythm_curves_figure(
+            [_rhythm_curve()], _rhythm()[1], entry=RHYTHM, curve_keys=["J.I.I"]
+        ),
         "verification": lambda: p.verification_figure(
             diagrams[2.0], classes, summary, settings=settings
         ),  # fmt: skip
@@ -201,7 +233,8 @@ def test_every_figure_function_runs_and_saves(tmp_path, diagrams):
     called = {
         "protocol_figure", "comparison_grid", "mpr15_bifurcation_figure", "onset_figure",
         "hysteresis_figure", "asymmetry_figure", "finite_size_figure", "phase_diagrams_figure",
-        "codim2_figure", "limit_cycles_figure", "verification_figure",
+        "codim2_figure", "limit_cycles_figure", "verification_figure", "rhythm_onset_figure",
+        "rhythm_curves_figure",
     }  # fmt: skip
     assert called == exported  # a new figure function needs a case here
     provenance = {"rule": "test", "qifgap_version": "0"}

@@ -111,3 +111,67 @@ rule bifurcation_bistable_range:
         "../../envs/qifgap.yaml"
     script:
         "../scripts/bifurcation_bistable_range.py"
+
+
+# Rhythms of population models (config section rhythms): one entry per model, continued in
+# its parameter (equilibria, Hopf onsets, cycle branch) and in two parameters (Hopf curves).
+RHYTHMS = config.get("rhythms", {})
+
+# each entry's model and parameter keys, checked by the library (one line naming the key)
+for _name, _entry in RHYTHMS.items():
+    try:
+        from qifgap.populations import Model
+
+        _model = Model.from_dict(_entry["model"])
+        for _key in (_entry["parameter"], *_entry.get("curves", {})):
+            _model.get(_key)
+        if "population" in _entry:
+            _model.index(_entry["population"])
+        if _entry["range"][0] == _entry["range"][1]:
+            raise ValueError("range: low and high must differ")
+    except ValueError as exc:
+        sys.stderr.write(f"config error: rhythms.{_name}: {exc}\n")
+        sys.exit(1)
+
+
+wildcard_constraints:
+    rhythm=r"[A-Za-z0-9_-]+",
+    key=r"(J|g|populations)\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+",
+
+
+# Equilibrium branch, Hopf onsets (frequency, criticality) and cycle branch (period, amplitude
+# and mean of each population's rate, stability) in the entry's parameter.
+rule bifurcation_rhythm_onset:
+    output:
+        branch=f"{RESULTS}/bifurcation/rhythms/{{rhythm}}/branch.csv",
+        hopf=f"{RESULTS}/bifurcation/rhythms/{{rhythm}}/hopf.csv",
+        cycles=f"{RESULTS}/bifurcation/rhythms/{{rhythm}}/cycles.csv",
+    params:
+        entry=lambda wildcards: RHYTHMS[wildcards.rhythm],
+        code=script_code("bifurcation_rhythm_onset"),
+    log:
+        f"{LOGS}/bifurcation_rhythm_onset/{{rhythm}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/bifurcation_rhythm_onset/{{rhythm}}.tsv"
+    conda:
+        "../../envs/qifgap.yaml"
+    script:
+        "../scripts/bifurcation_rhythm_onset.py"
+
+
+# The Hopf curve (rhythm onset) in (the entry's parameter, key), frequency along it.
+rule bifurcation_rhythm_curve:
+    output:
+        table=f"{RESULTS}/bifurcation/rhythms/{{rhythm}}/hopf_curve_{{key}}.csv",
+    params:
+        entry=lambda wildcards: RHYTHMS[wildcards.rhythm],
+        key=lambda wildcards: wildcards.key,
+        code=script_code("bifurcation_rhythm_curve"),
+    log:
+        f"{LOGS}/bifurcation_rhythm_curve/{{rhythm}}/{{key}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/bifurcation_rhythm_curve/{{rhythm}}/{{key}}.tsv"
+    conda:
+        "../../envs/qifgap.yaml"
+    script:
+        "../scripts/bifurcation_rhythm_curve.py"

@@ -181,6 +181,41 @@ FIGURE_REGISTRY = {
         params=dict(settings=canonical(VERIFY) if VERIFY else {}, tables=PHASE_TABLES),
         targets=lambda: [f"p19_verification_g={g}" for g in VERIFY_G],
     ),
+    # Rhythm of a population model (config rhythms): equilibrium branch with the Hopf onset,
+    # cycle amplitude and frequency against the parameter. Hook for spiking networks: add an
+    # input network=<table with columns value, period, amplitude, mean_r> (a population sweep).
+    "rhythm_onset": dict(
+        file="rhythm_onset_{rhythm}",
+        label="rhythm_onset",
+        category=("Rhythms", "Onset"),
+        input=dict(
+            branch=rules.bifurcation_rhythm_onset.output.branch,
+            hopf=rules.bifurcation_rhythm_onset.output.hopf,
+            cycles=rules.bifurcation_rhythm_onset.output.cycles,
+        ),
+        params=dict(entry=lambda wildcards: RHYTHMS[wildcards.rhythm]),
+        targets=lambda: [f"rhythm_onset_{name}" for name in RHYTHMS],
+        plot="rhythm_onset_figure",
+    ),
+    # Rhythm onset (Hopf curves) in two parameters, frequency as colour.
+    "rhythm_curves": dict(
+        file="rhythm_curves_{rhythm}",
+        label="rhythm_curves",
+        category=("Rhythms", "Onset curves"),
+        input=dict(
+            curves=lambda wildcards: [
+                rules.bifurcation_rhythm_curve.output.table.format(rhythm=wildcards.rhythm, key=k)
+                for k in RHYTHMS[wildcards.rhythm].get("curves", {})
+            ],
+            hopf=rules.bifurcation_rhythm_onset.output.hopf,
+        ),
+        params=dict(
+            entry=lambda wildcards: RHYTHMS[wildcards.rhythm],
+            curve_keys=lambda wildcards: list(RHYTHMS[wildcards.rhythm].get("curves", {})),
+        ),
+        targets=lambda: [f"rhythm_curves_{n}" for n, e in RHYTHMS.items() if e.get("curves")],
+        plot="rhythm_curves_figure",
+    ),
 }
 
 

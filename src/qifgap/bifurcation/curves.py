@@ -31,7 +31,7 @@ import pandas as pd
 from .. import _validate as val
 from .arclength import Arclength, Point, trace
 from .equilibria import _is_hopf, first_lyapunov, hopf_test
-from .system import System, second_derivative
+from .system import System, as_system, second_derivative
 
 __all__ = ["Curve", "fold_curve", "hopf_curve"]
 
@@ -124,7 +124,7 @@ def _run(eng, u0, setup, tests, accept, stop_at, max_points):
 
 
 def fold_curve(
-    system: System,
+    system,
     p1: str,
     p2: str,
     *,
@@ -136,7 +136,9 @@ def fold_curve(
 ) -> Curve:
     """The fold curve in (p1, p2) through the fold ``start`` (a row of
     :attr:`EquilibriumBranch.folds`: p1 and the state; p2 from it or from the system), both
-    directions, until p1 or p2 leaves ``bounds`` = {p1: (lo, hi), p2: (lo, hi)}."""
+    directions, until p1 or p2 leaves ``bounds`` = {p1: (lo, hi), p2: (lo, hi)}. ``system``: a
+    :class:`System` or a :class:`qifgap.populations.Model` (p1, p2 dotted names)."""
+    system = as_system(system, (p1, p2))
     su = _Setup(system, p1, p2, start, bounds, ds, ds_max, max_points)
     n = su.n
     A0 = system.jacobian(su.x0, su.p0)
@@ -204,7 +206,7 @@ def _fold_row(su, u, kind, branch):
 
 
 def hopf_curve(
-    system: System,
+    system,
     p1: str,
     p2: str,
     *,
@@ -216,7 +218,9 @@ def hopf_curve(
 ) -> Curve:
     """The Hopf curve in (p1, p2) through the Hopf point ``start`` (a row of
     :attr:`EquilibriumBranch.hopf`), both directions, until a parameter leaves ``bounds`` or the
-    curve ends at a Takens–Bogdanov point (ω → 0). Columns ``omega`` = √κ and ``l1``."""
+    curve ends at a Takens–Bogdanov point (ω → 0). Columns ``omega`` = √κ and ``l1``.
+    ``system``: a :class:`System` or a :class:`qifgap.populations.Model` (dotted names)."""
+    system = as_system(system, (p1, p2))
     su = _Setup(system, p1, p2, start, bounds, ds, ds_max, max_points)
     n = su.n
     A0 = system.jacobian(su.x0, su.p0)

@@ -30,7 +30,7 @@ import pandas as pd
 
 from .. import _validate as val
 from .arclength import Arclength, Point, trace
-from .system import System, bilinear, third_derivative
+from .system import System, as_system, bilinear, rest_state, third_derivative
 
 __all__ = ["EquilibriumBranch", "equilibria", "equilibrium", "first_lyapunov", "hopf_test"]
 
@@ -124,20 +124,24 @@ def _row(system, name, u, kind, s, mu):
 
 
 def equilibria(
-    system: System,
+    system,
     parameter: str,
     start,
     stop,
     *,
-    x0,
+    x0=None,
     values=(),
     ds=1e-2,
     ds_max=0.1,
     max_points=5000,
 ) -> EquilibriumBranch:
     """Follow the equilibrium branch through x0 (a guess, Newton-corrected at λ = start) while
-    λ stays between start and stop; see the module docstring. ``values``: parameter values of
-    user points (UZ rows). Time in units of the system's time scale."""
+    λ stays between start and stop; see the module docstring. ``system``: a :class:`System` or a
+    :class:`qifgap.populations.Model` (its firing-rate equations, :func:`.system.from_model`,
+    with ``parameter`` a dotted name such as ``"g.I.I"``). ``x0`` None: the flow at λ = start
+    run to rest (:func:`.system.rest_state`). ``values``: parameter values of user points (UZ
+    rows). Time in units of the system's time scale."""
+    system = as_system(system, (parameter,))
     k = system.index(parameter)
     start = val.finite("start", start)
     stop = val.finite("stop", stop)
@@ -150,7 +154,7 @@ def equilibria(
     lo, hi = min(start, stop), max(start, stop)
     p0 = system.params.copy()
     p0[k] = start
-    x = equilibrium(system, x0, p0)
+    x = equilibrium(system, rest_state(system, p0) if x0 is None else x0, p0)
 
     def params(u):
         p = p0.copy()

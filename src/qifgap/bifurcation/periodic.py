@@ -15,6 +15,9 @@ output, refined by a parabola through the extreme sample), amplitude = max − m
 multipliers (eigenvalues of M; the trivial one, nearest 1, is dropped from ``mu_max``), and
 stability (all nontrivial |μ| < 1). Events located on the branch: folds of cycles (LPC: the
 λ-component of the tangent changes sign) and period doublings (PD: a multiplier crosses −1).
+The branch ends (``end`` "hopf", last row ``point`` "H") where it shrinks back onto an
+equilibrium — another Hopf point: there x₀ − x_eq(λ) passes through 0 and reverses, the sign
+change of (x₀ − x_eq)·(x₀ − x_eq)_previous locates it.
 """
 
 from __future__ import annotations
@@ -27,13 +30,15 @@ from scipy.integrate import solve_ivp
 
 from .. import _validate as val
 from .arclength import Arclength, Point, trace
-from .system import System
+from .equilibria import equilibrium
+from .system import System, as_system
 
 __all__ = ["CycleBranch", "cycles", "orbit"]
 
 
 def _variational(system: System, x0, T, p, k, rtol, atol):
-    """(φ(T), M, S = ∂φ/∂λ) from the flow and the variational equations over [0, T]."""
+    """(φ(T), M, S = ∂φ/∂λ) from the flow and the variational equations over [0, T]; NaN
+    where f is not finite at x0 or T ≤ 0 (a continuation step there fails and is shortened)."""
     n = system.n
 
     def rhs(t, y):
@@ -44,6 +49,8 @@ def _variational(system: System, x0, T, p, k, rtol, atol):
         return np.concatenate([system.rhs(x, p), (A @ Phi).ravel(), A @ S + system.dparam(x, p, k)])
 
     y0 = np.concatenate([x0, np.eye(n).ravel(), np.zeros(n)])
+    if not (np.all(np.isfinite(rhs(0.0, y0))) and T > 0):  # outside the field's domain
+        return np.full(n, np.nan), np.full((n, n), np.nan), np.full(n, np.nan)
     sol = solve_ivp(rhs, (0.0, T), y0, method="DOP853", rtol=rtol, atol=atol)
     if not sol.success:
         raise RuntimeError(f"integration failed: {sol.message}")
@@ -86,8 +93,8 @@ class CycleBranch:
     """A branch of cycles: ``table`` (the parameter, ``period``, for each state component c:
     ``c_min``, ``c_max``, ``c_mean``, ``c_amplitude``, the point ``x0`` of the cycle as columns
     ``c_0``; ``mu_max`` (largest nontrivial |Floquet multiplier|), ``stable``, ``point`` ("",
-    "LPC", "PD", "UZ")), ``multipliers`` (the Floquet multipliers per row, trivial one
-    included), ``folds`` and ``user`` (event rows), ``end``."""
+    "LPC", "PD", "UZ", "H": the end at a Hopf point)), ``multipliers`` (the Floquet multipliers
+    per row, trivial one included), ``folds`` and ``user`` (event rows), ``end``."""
 
     parameter: str
     system: System
@@ -99,7 +106,7 @@ class CycleBranch:
 
 
 def cycles(
-    system: System,
+    system,
     parameter: str,
     *,
     hopf: dict,
@@ -116,7 +123,9 @@ def cycles(
     :attr:`EquilibriumBranch.hopf`: the parameter and the state), followed until the parameter
     reaches ``stop`` or leaves the interval between the Hopf value and stop. ``amplitude``: the
     first cycle's distance ε from the equilibrium along Re q; ``values``: parameter values at
-    which cycles are located and reported (UZ)."""
+    which cycles are located and reported (UZ). ``system``: a :class:`System` or a
+    :class:`qifgap.populations.Model` (``parameter`` a dotted name)."""
+    system = as_system(system, (parameter,))
     k = system.index(parameter)
     n = system.n
     try:
@@ -200,9 +209,33 @@ def cycles(
     def nontrivial(mu):
         return np.delete(mu, np.argmin(np.abs(mu - 1.0)))
 
+    near = {"x": x_h.copy()}  # the equilibrium at the last accepted cycle's parameter
+
+    def offset(z):
+        """x₀ − x_eq(λ): the cycle's point relative to the equilibrium (None if not found)."""
+        try:
+            return z.u[:n] - equilibrium(system, near["x"], params(z.u[-1]))
+        except (RuntimeError, np.linalg.LinAlgError):
+            return None
+
+    def hopf_return(z, r):
+        """(x₀ − x_eq)·(x₀ − x_eq at the previous cycle): it changes sign where the branch
+        shrinks onto an equilibrium and passes through it (the cycles reappear with x₀ on the
+        other side), i.e. at (another) Hopf point."""
+        a, b = offset(z), offset(r)
+        return 1.0 if a is None or b is None else float(a @ b)
+
+    def accepted(z):
+        move_phase(z)
+        try:
+            near["x"] = equilibrium(system, near["x"], params(z.u[-1]))
+        except (RuntimeError, np.linalg.LinAlgError):
+            pass
+
     tests = {
         "LPC": lambda z, r: z.t[-1],
         "PD": lambda z, r: float(np.real(np.prod(nontrivial(multipliers(z.u)) + 1.0))),
+        "H": hopf_return,
     }
     tr = trace(
         eng,
@@ -210,8 +243,9 @@ def cycles(
         bounds=[(-1, lo, hi)],
         tests=tests,
         user=[(-1, v) for v in values],
+        stop_at=("H",),
         max_points=max_points,
-        on_accept=move_phase,
+        on_accept=accepted,
     )
     rows, mults = [], []
     for z, kind in zip(tr.points, tr.kinds, strict=True):
@@ -219,7 +253,13 @@ def cycles(
         rows.append(_cycle_row(system, parameter, z.u, params(z.u[-1]), mu, kind, rtol, atol))
         mults.append(mu)
     table = pd.DataFrame(rows)
-    end = tr.end
+    end = "hopf" if tr.end == "H" else tr.end
+    if end == "hopf":  # the turn of λ where the branch passes through the Hopf point: no LPC
+        lam_end = table[parameter].iloc[-1]
+        turn = (table.point == "LPC") & (
+            np.abs(table[parameter] - lam_end) < 1e-3 * (1 + abs(lam_end))
+        )
+        table.loc[turn, "point"] = ""
     if end == "bounds":
         end = (
             "stop"

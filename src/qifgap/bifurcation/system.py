@@ -20,8 +20,9 @@ import numpy as np
 
 from .. import _validate as val
 from .. import model as _model
+from ..populations import Model
 
-__all__ = ["System", "from_functions", "one_population"]
+__all__ = ["System", "from_functions", "one_population", "from_model", "as_system", "rest_state"]
 
 
 @dataclass(frozen=True)
@@ -188,3 +189,153 @@ def one_population(*, eta_bar, J, g, delta=1.0, tau=1.0, kappa=0.0) -> System:
         return _model.jacobian(y[0], y[1], J=p[1], g=p[2], tau=p[4], kappa=p[5])
 
     return System(f, ("r", "v"), names, np.array([eta_bar, J, g, delta, tau, kappa]), jac)
+
+
+#: Population fields that may be free parameters of :func:`from_model` (v_peak, v_reset enter
+#: through κ = ln(V_p/|V_r|), recomputed; N does not enter the mean field).
+_FREE_FIELDS = ("eta_bar", "delta", "tau", "tau_syn", "v_peak", "v_reset")
+
+
+def model_state_names(m: Model) -> tuple[str, ...]:
+    """Names of the state y = [r_a …, v_a …, s_b for τ_s,b > 0] of :func:`qifgap.model.
+    rhs_populations`: ``r.<a>``, ``v.<a>``, ``s.<b>``."""
+    syn = _model.synaptic(m.tau_syn)
+    return (
+        *(f"r.{a}" for a in m.names),
+        *(f"v.{a}" for a in m.names),
+        *(f"s.{m.names[b]}" for b in syn),
+    )
+
+
+def from_model(m: Model, parameters: Sequence[str] = ()) -> System:
+    """The P-population firing-rate equations of ``m`` (:func:`qifgap.model.rhs_populations`, its
+    analytic Jacobian) as a :class:`System` with free parameters by dotted name, the config's
+    sweep keys: ``"g.I.I"``, ``"J.I.E"``, ``"populations.I.eta_bar"`` (fields eta_bar, delta,
+    tau, tau_syn, v_peak, v_reset; κ follows V_p, V_r). A free ``tau_syn`` must be > 0 in ``m``;
+    where it is ≤ 0, f and its Jacobian are NaN (the state has one s per population with
+    τ_s > 0, so the domain ends there). State names:
+    :func:`model_state_names`. Time in units of τ."""
+    if not isinstance(m, Model):
+        raise ValueError(f"model must be a qifgap.populations.Model, got {type(m).__name__}")
+    if isinstance(parameters, str):
+        parameters = (parameters,)
+    parameters = tuple(parameters)
+    base = {
+        "eta_bar": m.eta_bar,
+        "delta": m.delta,
+        "tau": m.tau,
+        "tau_syn": m.tau_syn,
+        "J": np.array(m.J, dtype=float),
+        "g": np.array(m.g, dtype=float),
+        "v_peak": np.array([p.v_peak for p in m.populations], dtype=float),
+        "v_reset": np.array([p.v_reset for p in m.populations], dtype=float),
+    }
+    slots = []
+    for dotted in parameters:
+        if not isinstance(dotted, str):
+            raise ValueError(f"parameters must be dotted names, got {dotted!r}")
+        if parameters.count(dotted) > 1:
+            raise ValueError(f"parameters: {dotted!r} is given twice")
+        m.get(dotted)  # validates the key, naming it
+        kind, a, b = dotted.split(".")
+        if kind in ("J", "g"):
+            slots.append((kind, (m.index(a), m.index(b))))
+            continue
+        if b not in _FREE_FIELDS:
+            raise ValueError(f"{dotted}: cannot be a parameter of the mean field ({_FREE_FIELDS})")
+        if b == "tau_syn" and m[a].tau_syn <= 0:
+            raise ValueError(f"{dotted} must be > 0 in the model to be free (it is 0)")
+        slots.append((b, m.index(a)))
+
+    def coeffs(p) -> dict:
+        c = {k: v.copy() for k, v in base.items()}
+        for (key, idx), value in zip(slots, p, strict=True):
+            c[key][idx] = value
+        c["kappa"] = np.log(c.pop("v_peak") / np.abs(c.pop("v_reset")))
+        return c
+
+    P = m.P
+    a = np.arange(P)
+    cache: dict[bytes, tuple] = {}
+
+    def equations(p):
+        """(FiringRateEquations, Jacobian at y = 0, 2/τ, 2π²τ) at p, cached (the continuation
+        calls f and its Jacobian many times at one p)."""
+        key = np.asarray(p, dtype=float).tobytes()
+        if key not in cache:
+            if len(cache) >= 64:
+                del cache[next(iter(cache))]
+            c = coeffs(p)
+            zero = np.zeros(2 * P + _model.synaptic(c["tau_syn"]).size)
+            jac0 = _model.jacobian_populations(zero, **c)
+            cache[key] = (_model.FiringRateEquations(**c), jac0, 2.0 / c["tau"],
+                          2.0 * np.pi**2 * c["tau"])  # fmt: skip
+        return cache[key]
+
+    free_tau_syn = [i for i, (key, _) in enumerate(slots) if key == "tau_syn"]
+    n = len(model_state_names(m))
+
+    def outside(p) -> bool:
+        """A free τ_s ≤ 0: outside the domain (the state would lose its s), f and ∂f/∂x NaN,
+        so that a continuation step there fails and is shortened."""
+        return any(p[i] <= 0 for i in free_tau_syn)
+
+    def f(y, p):
+        if outside(p):
+            return np.full(n, np.nan)
+        return equations(p)[0].rhs(y)
+
+    def jac(y, p):
+        """:func:`qifgap.model.jacobian_populations`, which is affine in y: its value at y = 0
+        plus 2v_a/τ_a (∂ṙ_a/∂r_a, ∂v̇_a/∂v_a), 2r_a/τ_a (∂ṙ_a/∂v_a), −2π²τ_a r_a (∂v̇_a/∂r_a)."""
+        if outside(p):
+            return np.full((n, n), np.nan)
+        _, jac0, two_over_tau, two_pi2_tau = equations(p)
+        A = jac0.copy()
+        r, v = y[:P], y[P : 2 * P]
+        A[a, a] += two_over_tau * v
+        A[P + a, P + a] += two_over_tau * v
+        A[a, P + a] += two_over_tau * r
+        A[P + a, a] -= two_pi2_tau * r
+        return A
+
+    values = [float(m.get(d)) for d in parameters]
+    return System(f, model_state_names(m), parameters, np.array(values), jac)
+
+
+def as_system(system, parameters: Sequence[str]) -> System:
+    """``system`` itself (a :class:`System`, checked to have the parameters) or, for a
+    :class:`qifgap.populations.Model`, :func:`from_model` with these free parameters."""
+    if isinstance(system, Model):
+        return from_model(system, parameters)
+    if not isinstance(system, System):
+        raise ValueError(f"system must be a System or a Model, got {type(system).__name__}")
+    for name in parameters:
+        system.index(name)
+    return system
+
+
+def rest_state(system: System, p=None, *, t_end=200.0, x_init=None) -> np.ndarray:
+    """A state near an equilibrium of f(·, p): the flow from ``x_init`` (default: r = 0.1,
+    everything else 0) after ``t_end``, then averaged over the last 20 time units (the centre
+    of a small oscillation) — a start for Newton's method (:func:`.equilibria.equilibrium`)."""
+    from scipy.integrate import solve_ivp
+
+    p = system.params if p is None else np.asarray(p, dtype=float)
+    if x_init is None:
+        x_init = np.array([0.1 if c.startswith("r") else 0.0 for c in system.state_names])
+    t_end = val.positive("t_end", t_end)
+    t_avg = min(20.0, 0.5 * t_end)
+    sol = solve_ivp(
+        lambda t, x: system.rhs(x, p),
+        (0.0, t_end),
+        np.asarray(x_init, dtype=float),
+        method="LSODA",
+        rtol=1e-8,
+        atol=1e-10,
+        dense_output=True,
+    )
+    if not sol.success:
+        raise RuntimeError(f"no rest state: the integration failed ({sol.message}); give x0")
+    t = np.linspace(t_end - t_avg, t_end, 2001)
+    return sol.sol(t).mean(axis=1)

@@ -8,7 +8,8 @@ in a notebook. Every ``*_figure`` function returns a Figure built from result ob
 
 By subject: :mod:`.timeseries` (network against mean field over time), :mod:`.bifurcation`
 (phase diagrams, branches, portraits, cycles, onset, verification), :mod:`.scaling` (finite-size
-and finite-threshold errors), :mod:`.style` (style, colours, figure creation, saving).
+and finite-threshold errors), :mod:`.rhythms` (rhythm onset of population models),
+:mod:`.style` (style, colours, figure creation, saving).
 """
 
 from .bifurcation import (
@@ -25,11 +26,14 @@ from .bifurcation import (
     plot_saddle_nodes,
     verification_figure,
 )
+from .rhythms import rhythm_curves_figure, rhythm_onset_figure
 from .scaling import finite_size_figure
 from .style import COLORS, MF, NET, STYLE, figure, panel_label, save, style, styled
 from .timeseries import asymmetry_figure, comparison_grid, hysteresis_figure, protocol_figure
 
 __all__ = [
+    "rhythm_onset_figure",
+    "rhythm_curves_figure",
     "NET",
     "MF",
     "COLORS",

@@ -1,0 +1,126 @@
+"""Rhythms of population models: onset in one parameter and onset curves in two.
+
+Built from the tables of :func:`qifgap.bifurcation.rhythm_onset` and
+:func:`qifgap.bifurcation.rhythm_curve` (time in units of τ, frequencies in 1/τ).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.collections import LineCollection
+
+from .style import COLORS, MF, NET, figure, panel_label, styled
+
+__all__ = ["rhythm_onset_figure", "rhythm_curves_figure", "NETWORK_COLUMNS"]
+
+#: Columns of the optional network table of :func:`rhythm_onset_figure` (one row per value of
+#: the parameter): ``value``, ``period``, ``amplitude`` (max − min of r), ``mean_r``.
+NETWORK_COLUMNS = ("value", "period", "amplitude", "mean_r")
+
+
+def _label(key: str) -> str:
+    """Axis label of a dotted key: g.I.I → g_II, populations.I.tau_syn → τ_s,I."""
+    kind, a, b = key.split(".")
+    if kind in ("g", "J"):
+        return f"{kind}_{a}{b}" if len(a) == len(b) == 1 else f"{kind}[{a},{b}]"
+    return {"tau_syn": f"τ_s,{a}", "eta_bar": f"η̄_{a}", "delta": f"Δ_{a}", "tau": f"τ_{a}"}.get(
+        b, f"{b} ({a})"
+    )
+
+
+def _population(entry) -> str:
+    return entry.get("population") or list(entry["model"]["populations"])[-1]
+
+
+@styled
+def rhythm_onset_figure(branch, hopf, cycles, *, entry, network: pd.DataFrame | None = None):
+    """(a) the equilibrium r_a against the parameter (solid stable, dashed unstable) with the
+    cycles' min and max of r_a and the Hopf onsets; (b) the cycles' amplitude of r_a; (c) their
+    frequency 1/T, with ω/2π at each onset. ``entry``: the config entry (model, parameter,
+    population); ``network``: optional spiking-network points (:data:`NETWORK_COLUMNS`), drawn on
+    (b) and (c) — the hook for a population sweep in the parameter."""
+    p, a = entry["parameter"], _population(entry)
+    r = f"r.{a}"
+    fig, axes = figure(1, 3, figsize=(7.2, 2.5), gridspec_kw={"wspace": 0.38})
+    ax0, ax1, ax2 = axes
+    br = branch.sort_values("s") if "s" in branch else branch
+    for stable, ls in ((True, "-"), (False, "--")):
+        y = br[r].where(br.stable == stable)
+        ax0.plot(br[p], y, ls, color=NET, label="equilibrium" + ("" if stable else " (unstable)"))
+    for k, c in cycles.groupby("hopf") if len(cycles) else []:
+        for stable, ls in ((True, "-"), (False, "--")):
+            sel = c.where(c.stable == stable)
+            ax0.plot(sel[p], sel[f"{r}_max"], ls, color=MF, lw=0.9)
+            ax0.plot(sel[p], sel[f"{r}_min"], ls, color=MF, lw=0.9)
+            ax1.plot(sel[p], sel[f"{r}_amplitude"], ls, color=MF,
+                     label="mean field" if stable and k == cycles.hopf.min() else None)  # fmt: skip
+            ax2.plot(sel[p], sel["frequency"], ls, color=MF)
+    for h in hopf.itertuples(index=False):
+        h = dict(zip(hopf.columns, h, strict=True))
+        for ax in axes:
+            ax.axvline(h[p], color=COLORS["hopf"], lw=0.6, ls=":")
+        ax2.plot([h[p]], [h["frequency"]], "x", color=COLORS["hopf"], ms=5)
+        ax0.plot([h[p]], [h[r]], "o", color=COLORS["hopf"], ms=3)
+    if network is not None and len(network):
+        ax1.plot(network["value"], network["amplitude"], "o", color=NET, ms=3.5, label="network")
+        ax2.plot(network["value"], 1.0 / network["period"], "o", color=NET, ms=3.5)
+    ax0.set_ylabel(f"r_{a} (equilibrium; cycle min, max)")
+    ax1.set_ylabel(f"amplitude of r_{a} (max − min)")
+    ax2.set_ylabel("frequency (1/τ)")
+    for ax, letter in zip(axes, "abc", strict=True):
+        ax.set_xlabel(_label(p))
+        panel_label(ax, letter)
+    onsets = ", ".join(f"{v:.4f}" for v in hopf[p]) or "none"
+    fig.suptitle(f"Hopf onset {_label(p)}* = {onsets}", x=0.98, ha="right", fontsize=8)
+    if len(cycles):
+        ax1.legend(loc="upper left")
+    return fig
+
+
+@styled
+def rhythm_curves_figure(curves, hopf, *, entry, curve_keys):
+    """Hopf curves (rhythm onset) in (parameter, key) for each key, the frequency ω/2π along the
+    curve as colour, codimension-2 points labelled, the model's own point marked. ``curves``:
+    tables of :func:`qifgap.bifurcation.rhythm_curve`, one per key of ``curve_keys``."""
+    p, keys = entry["parameter"], list(curve_keys)
+    n = max(1, len(keys))
+    fig, axes = figure(1, n, figsize=(3.4 * n + 0.6, 2.8), squeeze=False,
+                       gridspec_kw={"wspace": 0.35})  # fmt: skip
+    axes = axes[0]
+    freq = [c["frequency"].to_numpy() for c in curves if len(c)]
+    lo, hi = (np.nanmin(np.concatenate(freq)), np.nanmax(np.concatenate(freq))) if freq else (0, 1)
+    lc = None
+    for ax, key, c, letter in zip(axes, keys, curves, "abcdef", strict=False):
+        groups = ["curve", "branch"] if "curve" in c else ["branch"]
+        for _, part in c.groupby(groups) if len(c) else []:
+            xy = part[[p, key]].to_numpy()
+            seg = np.stack([xy[:-1], xy[1:]], axis=1)
+            lc = LineCollection(seg, cmap="viridis", linewidths=2.0)
+            lc.set_array(
+                0.5 * (part["frequency"].to_numpy()[:-1] + part["frequency"].to_numpy()[1:])
+            )
+            lc.set_clim(lo, hi)
+            ax.add_collection(lc)
+        labelled = c.point.fillna("").astype(str) != "" if len(c) else []  # read back: NaN
+        for row in c[labelled].to_dict("records") if len(c) else []:
+            ax.plot(row[p], row[key], "s", color="k", ms=3)
+            ax.annotate(row["point"], (row[p], row[key]), xytext=(3, 3),
+                        textcoords="offset points", fontsize=6)  # fmt: skip
+        model_key = _model_value(entry, key)
+        ax.plot(hopf[p], [model_key] * len(hopf), "x", color=COLORS["hopf"], ms=5)
+        ax.set_xlim(*entry["range"])
+        ax.set_ylim(*entry["curves"][key])
+        ax.set_xlabel(_label(p))
+        ax.set_ylabel(_label(key))
+        panel_label(ax, letter)
+    if lc is not None:
+        fig.colorbar(lc, ax=list(axes), label="frequency ω/2π at onset (1/τ)", shrink=0.9)
+    return fig
+
+
+def _model_value(entry, key):
+    """The value of a dotted key in the entry's model mapping (0 for an absent coupling)."""
+    from ..populations import Model
+
+    return Model.from_dict(entry["model"]).get(key)

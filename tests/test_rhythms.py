@@ -1,0 +1,294 @@
+"""Continuation of the P-population firing-rate equations of a Model (bifurcation.from_model)
+and the rhythm tables (bifurcation.rhythms) against closed forms and direct integration.
+
+P = 1 (Model.single) must reproduce the closed forms of science.md §3 (Hopf line, saddle-node
+curve, cusp and Takens–Bogdanov points) to 1e-6; the E–I model of science.md §6 has its Hopf
+point in g_II at 0.812796 (checked here by direct integration on both sides) and a cycle of
+period 2.834 at g_II = 1.5 (checked by direct integration to 1e-3).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.integrate import solve_ivp
+from scipy.optimize import brentq
+
+from qifgap import model as mf
+from qifgap.bifurcation import (
+    closed_form as cf,
+)
+from qifgap.bifurcation import (
+    equilibria,
+    fold_curve,
+    from_model,
+    hopf_curve,
+    rhythm_curve,
+    rhythm_onset,
+)
+from qifgap.populations import Model
+
+PI = math.pi
+
+#: science.md §6: τ = Δ = 1, η̄ = (1, 2), τ_s = (0, 0.5), J = [[5, −10], [10, −10]], g_II = 1.5.
+EI = {
+    "populations": {"E": {"eta_bar": 1.0}, "I": {"eta_bar": 2.0, "tau_syn": 0.5}},
+    "J": {"E": {"E": 5.0, "I": -10.0}, "I": {"E": 10.0, "I": -10.0}},
+    "g": {"I": {"I": 1.5}},
+}
+G_STAR = 0.812796  # the Hopf point in g_II (measured by the toolbox's author; checked below)
+
+
+def _ei_plain(y, g_ii, tau_s=0.5):
+    """The same equations written out by hand, y = (r_E, r_I, v_E, v_I, s_I)."""
+    r_e, r_i, v_e, v_i, s_i = y
+    return np.array(
+        [
+            1 / PI + r_e * 2 * v_e,
+            1 / PI + r_i * (2 * v_i - g_ii),
+            v_e * v_e + 1.0 - (PI * r_e) ** 2 + 5 * r_e - 10 * s_i,
+            v_i * v_i + 2.0 - (PI * r_i) ** 2 + 10 * r_e - 10 * s_i,
+            (r_i - s_i) / tau_s,
+        ]
+    )
+
+
+def _direct(g_ii, y0, t_end):
+    """Dense solution of the E–I equations (model.rhs_populations of the Model) at g_II."""
+    m = Model.from_dict(EI).set("g.I.I", g_ii)
+    c = dict(eta_bar=m.eta_bar, delta=m.delta, tau=m.tau, tau_syn=m.tau_syn, J=m.J, g=m.g,
+             kappa=m.kappa)  # fmt: skip
+    eqs = mf.FiringRateEquations(**c)
+    return solve_ivp(lambda t, y: eqs.rhs(y), (0.0, t_end), y0, method="DOP853", rtol=1e-10,
+                     atol=1e-12, dense_output=True)  # fmt: skip
+
+
+# --- the adapter ---------------------------------------------------------------------------------
+
+
+def test_from_model_is_the_populations_field_and_its_jacobian():
+    m = Model.from_dict(EI)
+    sy = from_model(m, ["g.I.I", "populations.I.tau_syn", "J.I.E"])
+    assert sy.state_names == ("r.E", "r.I", "v.E", "v.I", "s.I")
+    assert sy.params.tolist() == [1.5, 0.5, 10.0]
+    rng = np.random.default_rng(1)
+    for _ in range(5):
+        y = rng.normal(size=5)
+        p = np.array([rng.uniform(0, 3), rng.uniform(0.1, 2), 10.0])
+        np.testing.assert_allclose(sy.rhs(y, p), _ei_plain(y, p[0], p[1]), rtol=1e-13, atol=1e-13)
+        c = dict(eta_bar=m.eta_bar, delta=m.delta, tau=m.tau, tau_syn=np.array([0.0, p[1]]),
+                 J=m.J, g=np.array([[0.0, 0.0], [0.0, p[0]]]), kappa=m.kappa)  # fmt: skip
+        np.testing.assert_allclose(sy.jacobian(y, p), mf.jacobian_populations(y, **c), atol=1e-13)
+        # against central differences of the hand-written field
+        fd = np.column_stack(
+            [(_ei_plain(y + h, p[0], p[1]) - _ei_plain(y - h, p[0], p[1])) / 2e-6
+             for h in 1e-6 * np.eye(5)]
+        )  # fmt: skip
+        np.testing.assert_allclose(sy.jacobian(y, p), fd, atol=1e-6)
+    # J.I.E enters ∂v̇_I/∂r_E (instantaneous E synapses): 10 → 12 adds 2
+    y = rng.normal(size=5)
+    d = sy.jacobian(y, [1.5, 0.5, 12.0]) - sy.jacobian(y, [1.5, 0.5, 10.0])
+    assert d[3, 0] == pytest.approx(2.0) and np.count_nonzero(d) == 1
+
+
+def test_from_model_spike_asymmetry_follows_v_peak():
+    """κ = ln(V_p/|V_r|) recomputed when v_peak is free: ∂v̇/∂r = J + g κ (one population)."""
+    m = Model.single(eta_bar=1.0, delta=1.0, J=2.0, g=1.5)
+    sy = from_model(m, ["populations.pop.v_peak"])
+    A = sy.jacobian([0.0, 0.0], [100.0 * math.e])
+    assert A[1, 0] == pytest.approx(2.0 + 1.5 * 1.0, rel=1e-12)
+
+
+def test_from_model_validates_parameters_by_name():
+    m = Model.from_dict(EI)
+    with pytest.raises(ValueError, match="g.I.X"):
+        from_model(m, ["g.I.X"])
+    with pytest.raises(ValueError, match="populations.E.tau_syn"):
+        from_model(m, ["populations.E.tau_syn"])  # τ_s = 0: the state would change size
+    with pytest.raises(ValueError, match="populations.I.N"):
+        from_model(m, ["populations.I.N"])
+    with pytest.raises(ValueError, match="twice"):
+        from_model(m, ["g.I.I", "g.I.I"])
+    with pytest.raises(ValueError, match="model"):
+        rhythm_onset(EI, "g.I.I", 0.0, 1.0)
+
+
+# --- P = 1 through Model.single: the closed forms -----------------------------------------------
+
+
+def test_single_population_model_reproduces_hopf_line_and_takens_bogdanov():
+    m = Model.single(eta_bar=0.0, delta=1.0, J=0.0, g=1.0)
+    eta, J = "populations.pop.eta_bar", "J.pop.pop"
+    br = equilibria(m, eta, 0.0, 6.0)  # the start state from the flow run to rest
+    assert br.hopf[eta].tolist() == pytest.approx([cf.hopf_eta(0.0, 1.0)], abs=1e-6)
+    assert br.hopf.omega.iloc[0] == pytest.approx(cf.hopf_frequency(0.0, 1.0), rel=1e-6)
+    t0 = time.perf_counter()
+    hc = hopf_curve(
+        m, eta, J, start=br.hopf.iloc[0].to_dict(), bounds={eta: (-20.0, 20.0), J: (-10.0, 20.0)}
+    )
+    elapsed = time.perf_counter() - t0
+    live = hc.table.point != "BT"
+    T = hc.table[live]
+    np.testing.assert_allclose(T[eta], cf.hopf_eta(T[J], 1.0), atol=1e-6)
+    assert list(hc.points.kind) == ["BT"]
+    bt = hc.points.iloc[0]
+    assert (bt[eta], bt[J]) == pytest.approx(cf.takens_bogdanov(1.0), abs=1e-6)
+    assert elapsed < 60.0  # budget 10 s on an idle machine
+
+
+def test_single_population_model_reproduces_saddle_nodes_and_cusp():
+    m = Model.single(eta_bar=-8.0, delta=1.0, J=15.0, g=1.0)
+    eta, J = "populations.pop.eta_bar", "J.pop.pop"
+    br = equilibria(m, eta, -8.0, 0.0, x0=[0.03, -5.0])
+    np.testing.assert_allclose(np.sort(br.folds[eta]), cf.saddle_node_etas(15.0, 1.0), atol=1e-6)
+    fc = fold_curve(
+        m, eta, J, start=br.folds.iloc[0].to_dict(), bounds={eta: (-20.0, 5.0), J: (0.0, 20.0)}
+    )
+    pts = fc.points.set_index("kind")
+    assert sorted(pts.index) == ["BT", "CP"]
+    assert (pts[eta]["CP"], pts[J]["CP"]) == pytest.approx(cf.cusp(1.0), abs=1e-6)
+    assert (pts[eta]["BT"], pts[J]["BT"]) == pytest.approx(cf.takens_bogdanov(1.0), abs=1e-6)
+    # every point of the curve is one of the closed-form folds at its J
+    for row in fc.table.iloc[:: max(1, len(fc.table) // 25)].to_dict("records"):
+        if row["point"] != "CP":
+            etas = np.array(cf.saddle_node_etas(row[J], 1.0))
+            assert np.min(np.abs(etas - row[eta])) < 1e-6, row
+
+
+@pytest.mark.slow
+def test_single_population_rhythm_onset_matches_planar_limit_cycles():
+    """Model.single through rhythm_onset: Hopf at the closed form, and the cycles at η̄ = 4.5,
+    5.5 equal the planar continuation's (period, extrema of r to 1e-6)."""
+    from qifgap.bifurcation import continuation as cont
+
+    eta = "populations.pop.eta_bar"
+    res = rhythm_onset(Model.single(eta_bar=0.0, delta=1.0, J=0.0, g=1.0), eta, 0.0, 5.6,
+                       values=[4.5, 5.5])  # fmt: skip
+    assert res.hopf[eta].tolist() == pytest.approx([cf.hopf_eta(0.0, 1.0)], abs=1e-6)
+    got = res.cycles[res.cycles.point == "UZ"]
+    ref = cont.limit_cycles(0.0, 1.0, eta_values=[4.5, 5.5])
+    np.testing.assert_allclose(got[eta], [4.5, 5.5], atol=1e-12)
+    np.testing.assert_allclose(got.period, ref.period, atol=1e-6)
+    np.testing.assert_allclose(got["r.pop_min"], ref.r_min, atol=1e-6)
+    np.testing.assert_allclose(got["r.pop_max"], ref.r_max, atol=1e-6)
+
+
+# --- the E–I model: rhythm onset --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ei_onset():
+    return rhythm_onset(Model.from_dict(EI), "g.I.I", 0.0, 1.6, values=[1.5])
+
+
+def test_ei_rhythm_onset_tables(ei_onset):
+    res = ei_onset
+    (h,) = res.hopf.itertuples(index=False)
+    h = res.hopf.iloc[0]
+    assert h["g.I.I"] == pytest.approx(G_STAR, abs=1e-6)
+    assert h.criticality == "supercritical" and h.l1 < 0
+    assert h.frequency == pytest.approx(h.omega / (2 * PI)) and h.period == pytest.approx(
+        2 * PI / h.omega
+    )
+    b = res.branch
+    assert b["r.I"].iloc[0] == pytest.approx(0.286, abs=5e-4)  # science.md §6, g_II = 0
+    assert b.stable[b["g.I.I"] < G_STAR - 1e-6].all()
+    assert not b.stable[b["g.I.I"] > G_STAR + 1e-6].any()
+    c = res.cycles
+    assert (c["g.I.I"] >= G_STAR - 1e-9).all() and c.stable.all()
+    assert c["r.I_amplitude"].is_monotonic_increasing
+    (uz,) = c[c.point == "UZ"].itertuples(index=False)
+    uz = c[c.point == "UZ"].iloc[0]
+    assert uz.period == pytest.approx(2.834, abs=1e-3)
+    assert uz.frequency == pytest.approx(1 / uz.period)
+    assert uz["r.I_mean"] == pytest.approx(0.319, abs=2e-3)  # science.md §6 (mean field 0.319)
+    # the first cycles leave the Hopf point with its period
+    assert c.period.iloc[0] == pytest.approx(h.period, rel=1e-4)
+
+
+@pytest.mark.slow
+def test_ei_onset_and_period_against_direct_integration(ei_onset):
+    """Below g_II* the rhythm decays, above it grows to a cycle; at g_II = 1.5 the period of
+    the integrated attractor equals the cycle branch's to 1e-3."""
+    h = ei_onset.hopf.iloc[0]
+    x_h = np.array([h[c] for c in ("r.E", "r.I", "v.E", "v.I", "s.I")])
+    for dg, oscillates in ((-0.05, False), (0.05, True)):
+        sol = _direct(h["g.I.I"] + dg, x_h + 1e-3, 400.0)
+        t = np.linspace(0.0, 400.0, 8001)
+        r_i = sol.sol(t)[1]
+        early, late = np.ptp(r_i[(t > 100) & (t < 200)]), np.ptp(r_i[t > 300])
+        if oscillates:
+            assert late > 1e-2 and late > early, (dg, early, late)
+        else:
+            assert late < 0.1 * early and late < 1e-3, (dg, early, late)
+    sol = _direct(1.5, x_h + 1e-2, 200.0)
+    t = np.linspace(160.0, 200.0, 40001)
+    y = sol.sol(t)[1]
+    level = 0.5 * (y.min() + y.max())
+    k = np.nonzero((y[:-1] < level) & (y[1:] >= level))[0]
+    times = [brentq(lambda s: sol.sol(s)[1] - level, t[i], t[i + 1]) for i in k]
+    period = float(np.mean(np.diff(times)))
+    uz = ei_onset.cycles[ei_onset.cycles.point == "UZ"].iloc[0]
+    assert uz.period == pytest.approx(period, rel=1e-3)
+    assert uz["r.I_max"] == pytest.approx(y.max(), rel=1e-3)
+
+
+def test_ei_hopf_curve_in_gII_JII():
+    """The onset in (g_II, J_II): every point is a Hopf point of the model's own Jacobian (a pair
+    ±iω, the rest stable), and the curve passes through g_II* at J_II = −10."""
+    m = Model.from_dict(EI)
+    t0 = time.perf_counter()
+    T = rhythm_curve(m, "g.I.I", "J.I.I", bounds={"g.I.I": (0.0, 3.0), "J.I.I": (-20.0, -2.0)})
+    elapsed = time.perf_counter() - t0
+    assert len(T) > 10 and elapsed < 60.0  # budget 10 s on an idle machine
+    sy = from_model(m, ["g.I.I", "J.I.I"])
+    names = sy.state_names
+    for row in T.iloc[:: max(1, len(T) // 15)].to_dict("records"):
+        x, p = np.array([row[c] for c in names]), np.array([row["g.I.I"], row["J.I.I"]])
+        assert np.abs(sy.rhs(x, p)).max() < 1e-9
+        mu = np.linalg.eigvals(sy.jacobian(x, p))
+        k = np.argmin(np.abs(mu.real))
+        assert abs(mu[k].real) < 1e-7 and abs(abs(mu[k].imag) - row["omega"]) < 1e-7
+        assert row["frequency"] == pytest.approx(row["omega"] / (2 * PI))
+    at = T.iloc[np.argmin(np.abs(T["J.I.I"] + 10.0))]
+    assert abs(at["J.I.I"] + 10.0) < 0.5
+    s = T.sort_values("J.I.I")
+    g_at = np.interp(-10.0, s["J.I.I"], s["g.I.I"])
+    assert g_at == pytest.approx(G_STAR, abs=1e-3)
+
+
+# --- figures (small inputs) --------------------------------------------------------------------
+
+
+def test_rhythm_figures_draw_the_tables(ei_onset, tmp_path):
+    """The onset figure draws the branch, the cycle envelope and the onset (the title names the
+    Hopf value); the network hook adds points; the curve figure colours by frequency."""
+    from qifgap import plotting
+
+    entry = {"model": EI, "parameter": "g.I.I", "range": [0.0, 1.6], "population": "I",
+             "curves": {"J.I.I": [-14.0, -6.0]}}  # fmt: skip
+    net = pd.DataFrame({"value": [1.0, 1.5], "period": [2.9, 2.85], "amplitude": [0.5, 1.0],
+                        "mean_r": [0.3, 0.32]})  # fmt: skip
+    fig = plotting.rhythm_onset_figure(
+        ei_onset.branch, ei_onset.hopf, ei_onset.cycles, entry=entry, network=net
+    )
+    a, b, c = fig.axes[:3]
+    assert "0.8128" in fig.get_suptitle()
+    net_line = [ln for ln in b.get_lines() if ln.get_label() == "network"][0]
+    assert net_line.get_xdata().tolist() == [1.0, 1.5]
+    freq = [ln for ln in c.get_lines() if ln.get_marker() == "o"][0]
+    np.testing.assert_allclose(freq.get_ydata(), [1 / 2.9, 1 / 2.85])
+    curve = pd.DataFrame({"g.I.I": [0.80, 0.81, 0.82], "J.I.I": [-12.0, -10.0, -8.0],
+                          "frequency": [0.34, 0.35, 0.37], "point": ["", "GH", np.nan],
+                          "branch": [1, 1, 1]})  # fmt: skip
+    fig2 = plotting.rhythm_curves_figure([curve], ei_onset.hopf, entry=entry, curve_keys=["J.I.I"])
+    ax = fig2.axes[0]
+    (lc,) = ax.collections
+    np.testing.assert_allclose(lc.get_array(), [0.345, 0.36])
+    assert [t.get_text() for t in ax.texts] == ["GH", "a"]  # the codim-2 label, the panel letter
+    plotting.save(fig2, tmp_path / "c.png")
+    assert (tmp_path / "c.png").stat().st_size > 1000
