@@ -100,8 +100,11 @@ def _timeseries_column(
     axes, net, mf, *, metrics=None, title="", max_raster=150, t_min=None, last=True
 ):
     """Raster, r, v and |Z| of one run (or one population of it) in a column of four axes;
-    ``last``: the bottom block of the column, which carries the time axis label."""
-    ids = np.asarray(net.raster_neurons)[:max_raster]
+    ``last``: the bottom block of the column, which carries the time axis label. The raster
+    shows at most ``max_raster`` of the recorded neurons, evenly spread over them."""
+    ids = np.asarray(net.raster_neurons)
+    if ids.size > max_raster:
+        ids = ids[np.unique(np.round(np.linspace(0, ids.size - 1, max_raster)).astype(int))]
     keep = np.isin(net.spike_ids, ids)
     axes[0].plot(net.spike_times[keep], np.searchsorted(ids, net.spike_ids[keep]), "|",
                  ms=1.0, mew=0.3, color=NET)  # fmt: skip
