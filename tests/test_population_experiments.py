@@ -124,3 +124,35 @@ def test_network_options_of_a_population_run():
     bad = dict(runs["ei"], network={**runs["ei"]["network"], "N": 100})
     with pytest.raises(ConfigError, match="ei: network.N: a population experiment gives N per"):
         experiments.check_run("ei", bad)
+
+
+def test_time_series_figures_draw_every_population():
+    """The protocol figure of a two-population result: I(t) per population, then raster, r, v,
+    |Z| for E and for I, each block drawing its own population's columns and spikes."""
+    from qifgap import plotting
+    from qifgap.results import NetworkResult, TimeSeries
+
+    t = np.linspace(0.0, 4.0, 401)
+    r = np.column_stack([0.1 + 0 * t, 0.3 + 0.1 * np.sin(t)])
+    v = np.column_stack([-1.0 + 0 * t, 0.5 * np.cos(t)])
+    Z = np.column_stack([0.7 + 0j * t, 0.3 + 0j * t])
+    net = NetworkResult(
+        t=t, r=r, v=v, Z=Z, populations=("E", "I"), population_offsets=[0, 10, 30],
+        spike_times=np.array([1.0, 2.0, 3.0]), spike_ids=np.array([2, 15, 25]),
+        raster_neurons=np.array([2, 15, 25]),
+    )  # fmt: skip
+    mf = TimeSeries(t=t, r=r, v=v, Z=Z, populations=("E", "I"))
+    currents = {"E": lambda t: 0 * t + 0.5, "I": lambda t: 0 * t}
+    fig = plotting.protocol_figure(net, mf, current=currents, title="ei")
+    axes = fig.axes
+    labels = [ax.get_ylabel() for ax in axes]
+    assert labels == ["I(t)", "E: neuron", "E: r(t)", "E: v(t)", "E: |Z(t)|",
+                      "I: neuron", "I: r(t)", "I: v(t)", "I: |Z(t)|"]  # fmt: skip
+    assert [line.get_ydata()[0] for line in axes[0].lines] == [0.5, 0.0]
+    raster_E, raster_I = axes[1].lines[0], axes[5].lines[0]
+    assert list(raster_E.get_xdata()) == [1.0] and list(raster_I.get_xdata()) == [2.0, 3.0]
+    assert list(raster_I.get_ydata()) == [0, 1]  # local rows of I's recorded neurons
+    assert np.array_equal(axes[2].lines[0].get_ydata(), r[:, 0])  # network r of E
+    assert np.array_equal(axes[7].lines[1].get_ydata(), v[:, 1])  # mean-field v of I
+    with pytest.raises(ValueError, match="different populations"):
+        plotting.protocol_figure(net, TimeSeries(t=t, r=r[:, 0], v=v[:, 0], Z=Z[:, 0]))
