@@ -37,6 +37,7 @@ def _delete(path):
 
 
 EXP = ("experiments", "mpr15_step")
+EI = ("experiments", "ei")  # the two-population experiment
 NET = ("defaults", "network")
 CASES = [
     # wrong types
@@ -109,6 +110,42 @@ CASES = [
      "verification.zoom[0].g: 2.0 is not one of verification.g"),
     (_set(("verification", "zoom"), [{"g": 1.0, "eta": {"min": 0.0, "max": 1.0, "n": 2}}]),
      "verification.zoom[0]"),
+    # population experiments (science.md §6): the model's keys, before any job runs
+    (_set((*EI, "J", "I", "X"), 1.0), "experiments.ei: J.I.X: unknown population 'X'"),
+    (_set((*EI, "J", "X"), {"E": 1.0}), "experiments.ei: J.X: unknown population 'X'"),
+    (_set((*EI, "g", "X"), {"I": 1.0}), "experiments.ei: g.X: unknown population 'X'"),
+    (_set((*EI, "g", "I", "I"), -1.5), "experiments.ei.g.I.I: -1.5 is less than the minimum of 0"),
+    (_set((*EI, "populations", "I", "tau_syn"), -0.5), "experiments.ei.populations.I.tau_syn"),
+    (_set((*EI, "populations", "I", "tau_syn"), 1e-5), "experiments.ei: populations.I.tau_syn"),
+    (_delete((*EI, "populations", "I", "N")),
+     "experiments.ei.populations.I: 'N' is a required property"),
+    (_delete((*EI, "populations", "E", "eta_bar")),
+     "experiments.ei.populations.E: 'eta_bar' is a required property"),
+    (_set((*EI, "populations", "I", "v_reset"), 10.0), "experiments.ei.populations.I.v_reset"),
+    (_set((*EI, "populations", "I", "Nn"), 10), "experiments.ei.populations.I: unknown key(s)"),
+    (_set((*EI, "populations"), {}), "experiments.ei.populations"),
+    (_set((*EI, "populations", "a.b"), {"eta_bar": 1.0, "N": 10}), "names must"),
+    (_set((*EI, "network"), {"N": 100}), "experiments.ei: network.N"),
+    (_set((*EI, "eta_bar"), 1.0), "experiments.ei: eta_bar"),
+    (_set((*EI, "J"), 5.0), "experiments.ei.J: 5.0 is not of type 'object'"),
+    (_set((*EI, "current"), {"X": {"kind": "constant", "value": 1.0}}),
+     "experiments.ei: current.X: unknown population"),
+    (_set((*EXP, "J"), {"E": {"E": 1.0}}), "experiments.mpr15_step.J"),  # no populations
+    (_set((*EXP, "current"), {"E": {"kind": "constant", "value": 1.0}}),
+     "experiments.mpr15_step.current: 'kind' is a required property"),
+    # dotted sweep keys into the model
+    (_set(("sweeps", "ei_gap_II", "grid", "g.I.I"), [-1.0]), "g.I.I: -1.0 is less than"),
+    (_set(("sweeps", "ei_gap_II", "grid", "populations.X.tau_syn"), [0.1]),
+     "sweeps.ei_gap_II: populations.X.tau_syn: unknown population 'X'"),
+    (_set(("sweeps", "ei_gap_II", "grid", "J.X.E"), [1.0]), "J.X: unknown population 'X'"),
+    (_set(("sweeps", "ei_gap_II", "grid", "populations.I.foo"), [1.0]), "sweeps.ei_gap_II.grid"),
+    (_set(("sweeps", "gap", "grid", "g.I.I"), [1.0]),
+     "sweeps.gap: g.I.I needs an experiment with populations"),
+    # figures draw the model they are made for
+    (_set(("figures", "coupling", "electrical"), ["ei"]),
+     "figures.coupling.electrical[0]: run 'ei': this figure needs one-population runs"),
+    (_set(("figures", "ei_gap"), "gap"), "figures.ei_gap: sweep 'gap': this figure needs a pop"),
+    (_set(("figures", "ei_gap"), "nope"), "figures.ei_gap: unknown sweep 'nope'"),
 ]  # fmt: skip
 
 
@@ -133,3 +170,38 @@ def test_shipped_configs_are_valid(name):
     for run in runs:
         assert re.fullmatch(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_.=+-]+)?", run), run
     assert runs["mpr15_step"]["network"]["dt"] == 1e-4  # defaults merged
+
+
+def test_population_fields_are_declared_once():
+    """The schema's population entry has exactly the fields of qifgap.populations.Population."""
+    from dataclasses import fields
+
+    from qifgap.populations import Population
+
+    schema = yaml.safe_load(SCHEMA.read_text())
+    declared = set(schema["$defs"]["population"]["properties"])
+    assert declared == {f.name for f in fields(Population)} - {"name"}
+    sweep_keys = schema["$defs"]["sweep_values"]["patternProperties"]
+    population_key = next(p for p in sweep_keys if p.startswith("^populations"))
+    for field in declared:
+        assert re.fullmatch(population_key, f"populations.I.{field}"), field
+
+
+def test_population_experiment_resolves_with_inherited_defaults():
+    config = copy.deepcopy(BASE)
+    config["defaults"]["delta"] = 0.5
+    config["defaults"]["network"]["v_reset"] = -50.0
+    config["experiments"]["ei"]["populations"]["I"]["delta"] = 2.0
+    runs = validate_config(config, SCHEMA)
+    from qifgap.experiments import run_model
+
+    model = run_model(runs["ei"])
+    assert model.names == ("E", "I")
+    assert model["E"].delta == 0.5 and model["I"].delta == 2.0  # the run's Δ unless its own
+    assert model["E"].v_reset == -50.0 and model["E"].v_peak == 100.0  # network options
+    assert model["I"].tau_syn == 0.5 and model["E"].tau_syn == 0.0  # defaults table
+    assert "N" not in runs["ei"]["network"]  # each population gives its own
+    assert model.get("g.I.I") == 1.5 and model.get("J.E.I") == -10.0 and model.get("g.E.I") == 0
+    # the points of the sweep of g_II
+    assert runs["ei_gap_II/g.I.I=0"]["g"] == {"I": {"I": 0.0}}
+    assert run_model(runs["ei_gap_II/g.I.I=1.5"]).get("g.I.I") == 1.5

@@ -42,6 +42,20 @@ def _series(phase=0.0, *, network=False, v_peak=100.0):
     )  # fmt: skip
 
 
+def _two_populations(network=False):
+    """A two-population result (E, I): the one-population series as its columns."""
+    one = _series(network=network)
+    two = {k: np.column_stack([getattr(one, k), getattr(one, k)]) for k in ("r", "v", "Z")}
+    if not network:
+        return TimeSeries(t=one.t, **two, populations=("E", "I"))
+    return NetworkResult(
+        t=one.t, **two, populations=("E", "I"), population_offsets=[0, 50, 100],
+        spike_times=np.concatenate([one.spike_times] * 2),
+        spike_ids=np.concatenate([one.spike_ids, one.spike_ids + 50]),
+        raster_neurons=np.arange(100),
+    )  # fmt: skip
+
+
 def _metrics():
     return {"rel_err_mean_r": 0.012, "rel_rmse_r": 0.1, "rel_rmse_v": 0.2}
 
@@ -172,6 +186,21 @@ def _figures(diagrams):
             _ramps(), pd.DataFrame({"g": [0.0, 0.5, 1.0], "width": [2.6, 3.0, 0.36]}), J=15.0
         ),
         "asymmetry": lambda: p.asymmetry_figure(asym_rows, asym_cols),
+        "population_sweep": lambda: p.population_sweep_figure(
+            [_two_populations(network=True)] * 2,
+            [_two_populations()] * 2,
+            pd.DataFrame(
+                {
+                    "run": ["s/g.I.I=1", "s/g.I.I=1", "s/g.I.I=0", "s/g.I.I=0"],
+                    "population": ["E", "I"] * 2,
+                    **{k: [0.1] * 4 for k in _metrics()},
+                }
+            ),
+            {
+                "s/g.I.I=1": {"sweep": {"point": {"g.I.I": 1.0}}, "compare": {"t_min": 2.0}},
+                "s/g.I.I=0": {"sweep": {"point": {"g.I.I": 0.0}}, "compare": {}},
+            },
+        ),  # fmt: skip
         "finite_size": lambda: p.finite_size_figure(*_finite_size()),
         "phase_diagrams": lambda: p.phase_diagrams_figure(diagrams),
         "codim2": lambda: p.codim2_figure(codim2),
@@ -234,7 +263,7 @@ def test_every_figure_function_runs_and_saves(tmp_path, diagrams):
         "protocol_figure", "comparison_grid", "mpr15_bifurcation_figure", "onset_figure",
         "hysteresis_figure", "asymmetry_figure", "finite_size_figure", "phase_diagrams_figure",
         "codim2_figure", "limit_cycles_figure", "verification_figure", "rhythm_onset_figure",
-        "rhythm_curves_figure",
+        "rhythm_curves_figure", "population_sweep_figure",
     }  # fmt: skip
     assert called == exported  # a new figure function needs a case here
     provenance = {"rule": "test", "qifgap_version": "0"}

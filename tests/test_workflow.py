@@ -22,9 +22,13 @@ from qifgap.workflow import NOT_HASHED
 
 TEST_CONFIG = ("--configfile", "config/test.yaml")
 _TEST = yaml.safe_load((REPO / "config" / "test.yaml").read_text())
-# the rows of the summary table: every experiment that runs on its own, and each variant
+# the rows of the summary table: every experiment that runs on its own, and each variant; a
+# population experiment has a row per population
 _SUMMARY_RUNS = [n for n, e in _TEST["experiments"].items() if not e.get("template")] + list(
     _TEST["meanfield_variants"]
+)
+_SUMMARY_ROWS = sum(
+    len(_TEST["experiments"].get(n, {}).get("populations", [0])) for n in _SUMMARY_RUNS
 )
 
 
@@ -39,7 +43,7 @@ def test_outputs_and_metadata(workdir):
     res = workdir / "results"
     # tables: their columns, one row per run / grid point / g, and finite numbers
     for path, columns, rows in [
-        ("compare/summary.tsv", {"run", "rmse_r", "mean_r_net", "mean_r_mf"}, len(_SUMMARY_RUNS)),
+        ("compare/summary.tsv", {"run", "rmse_r", "mean_r_net", "mean_r_mf"}, _SUMMARY_ROWS),
         ("compare/sweeps/gap.tsv", {"run", "g", "rmse_r"}, 2),
         ("compare/hysteresis.tsv", {"g", "width_net", "width_mf"}, 2),
         ("compare/asymmetry.tsv", {"v_reset", "kappa", "err_p19", "err_mp20"}, 2),
@@ -316,3 +320,61 @@ def test_claims_of_the_test_config(workdir, tmp_path):
         assert summary["points"] == points and summary["agreement_all"] >= 0.6, (g, summary)
     coexistence = json.loads((res / "verification" / "g=1" / "summary.json").read_text())
     assert coexistence["coexistence_points"] == 1 and coexistence["agreement_coexistence"] == 1
+
+
+def test_population_experiment_outputs(workdir):
+    """The two-population experiment of config/test.yaml (science.md §6, N = 500 per population,
+    20 τ) through every stage: (time × population) series, a comparison row per population,
+    the sweep of g_II by its dotted key, and its figures.
+
+    Tolerances for N = 500: the Lorentzian quantiles miss the heavy tail, which lowers each
+    rate by ≈ 2Δ/(π²√(N/π)) ≈ 0.016 (README), amplified by the recurrent excitation of E: up
+    to ~10 % of r_E ≈ 0.14 (measured −6.7 % for E, −2.1 % for I). The rhythm's frequency is a
+    collective property, far less sensitive: the spectral peaks agree to 3 % (measured 0.8 %).
+    """
+    res = workdir / "results"
+    for kind in ("network", "meanfield"):
+        with np.load(res / kind / "ei.npz") as data:
+            assert [str(p) for p in data["populations"]] == ["E", "I"]
+            assert data["r"].shape == data["v"].shape == (2000, 2)
+            assert np.isfinite(data["r"]).all() and data["r"].min() >= 0
+            params = json.loads(str(data["params"]))
+            assert params["g"] == {"I": {"I": 1.5}} and params["populations"]["I"]["tau_syn"] == 0.5
+    with np.load(res / "network" / "ei.npz") as data:
+        assert data["population_offsets"].tolist() == [0, 500, 1000]
+        ids = data["spike_ids"]
+        assert (ids < 500).any() and (ids >= 500).any()  # raster of both populations
+    run = pd.read_csv(res / "compare" / "runs" / "ei.tsv", sep="\t").set_index("population")
+    assert list(run.index) == ["E", "I"] and (run.N == 500).all()
+    assert run.loc["I", "tau_syn"] == 0.5 and run.loc["E", "tau_syn"] == 0
+    summary = pd.read_csv(res / "compare" / "summary.tsv", sep="\t")
+    assert sorted(summary.population[summary.run == "ei"]) == ["E", "I"]
+    assert summary.population[summary.run != "ei"].isna().all()  # one-population rows
+    # network against mean field per population (N = 500, see above)
+    assert (run.rel_err_mean_r.abs() < 0.10).all(), run.rel_err_mean_r
+    # the sweep of g_II: one row per population and point, the dotted key as a column
+    sweep = pd.read_csv(res / "compare" / "sweeps" / "ei_gap_II.tsv", sep="\t")
+    assert len(sweep) == 4 and sorted(set(sweep["g.I.I"])) == [0.0, 1.5]
+    rows = sweep.set_index(["g.I.I", "population"])
+    # the gap-junction point is the experiment itself: the same numbers
+    for column in ("mean_r_net", "mean_r_mf", "rmse_v", "spectral_peak_net"):
+        assert rows.loc[(1.5, "I"), column] == run.loc["I", column], column
+    with_gaps, without = rows.loc[(1.5, "I")], rows.loc[(0.0, "I")]
+    # with g_II = 1.5 a rhythm in both, the mean field's period ≈ 2.83 τ (science.md §6)
+    assert with_gaps.std_r_mf > 0.2
+    assert 1 / with_gaps.spectral_peak_mf == pytest.approx(2.83, rel=0.02)
+    assert with_gaps.spectral_peak_net == pytest.approx(with_gaps.spectral_peak_mf, rel=0.03)
+    # without it the mean field is stationary (the start's transient has decayed by t_min) and
+    # the network's voltage oscillates far less
+    assert without.std_r_mf < 0.02
+    assert without.rms_amplitude_v_net < 0.3 * with_gaps.rms_amplitude_v_net
+    # the figures: the protocol figure of the experiment and the sweep figure
+    from PIL import Image
+
+    for name, rule in (("protocol_ei", "figure_protocol"), ("ei_gap", "figure_ei_gap")):
+        with Image.open(res / "figures" / f"{name}.png") as png:
+            made = json.loads(png.text["qifgap"])
+            pixels = np.asarray(png.convert("L"), dtype=float)
+        assert made["rule"] == rule
+        assert min(pixels.shape) > 300 and (pixels < 128).mean() > 0.01, name
+    assert made["params"]["runs"]["ei_gap_II/g.I.I=0"]["g"] == {"I": {"I": 0.0}}

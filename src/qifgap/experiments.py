@@ -5,6 +5,20 @@ a protocol (``t_start``, ``t_end``, ``current``) and per-stage options (``networ
 ``meanfield``, ``compare``). Defaults are merged in one place (:func:`merge`); sweeps expand
 into one experiment per grid point (:func:`expand_sweep`). The Snakemake workflow and users'
 scripts call the same functions, so nothing is computed twice in two ways.
+
+A **population experiment** declares its model as :meth:`qifgap.populations.Model.from_dict`
+does (science.md §6)::
+
+    populations: {E: {eta_bar: 1.0, N: 4000}, I: {eta_bar: 2.0, tau_syn: 0.5, N: 4000}}
+    J: {E: {E: 5.0, I: -10.0}, I: {E: 10.0, I: -10.0}}   # J[post][pre], missing entries 0
+    g: {I: {I: 1.5}}
+    current: {E: {kind: constant, value: 0.5}}            # or one current for all
+
+Each population gives its own N; its ``delta`` and ``tau`` default to the run's (``defaults:``),
+its ``v_peak`` and ``v_reset`` to the run's network options (:func:`run_model`). It runs through
+the same stages (network, mean field, comparison: one row per population); a one-population
+experiment keeps the keyword API of :func:`qifgap.network.simulate` and its 1-D outputs.
+Populations are ordered by name (resolved runs have their keys sorted).
 """
 
 from __future__ import annotations
@@ -20,6 +34,7 @@ import pandas as pd
 from . import meanfield, metrics, network
 from .inputs import as_current
 from .model import spike_asymmetry
+from .populations import Model
 from .results import NetworkResult, TimeSeries
 
 __all__ = [
@@ -30,6 +45,9 @@ __all__ = [
     "expand_sweep",
     "resolve_runs",
     "check_run",
+    "is_population_run",
+    "run_model",
+    "neuron_count",
     "network_kwargs",
     "run_network",
     "run_meanfield",
@@ -39,6 +57,12 @@ __all__ = [
 
 MODEL_KEYS = ("eta_bar", "delta", "J", "g", "tau")
 PROTOCOL_KEYS = ("t_start", "t_end", "current")
+# network options that a population may set for itself (the run's value is its default)
+POPULATION_NETWORK_KEYS = ("v_peak", "v_reset")
+# run keys that a population inherits unless it sets its own
+POPULATION_RUN_KEYS = ("delta", "tau")
+# dotted sweep keys into the model of a population experiment
+_MODEL_SWEEP_HEADS = ("J", "g", "populations")
 
 
 class ConfigError(ValueError):
@@ -83,8 +107,10 @@ def expand_sweep(name: str, sweep: Mapping, experiments: Mapping) -> dict[str, d
     ``sweep = {"experiment": base, "grid": {"g": [0, 0.5], "network.N": [1000, 10000]},
     "zip": {"network.v_peak": [50, 100], "network.v_reset": [-50, -100]}}``: the points are the
     cartesian product of the ``grid`` lists, times the ``zip`` lists taken element by element
-    (all of one length). Dotted keys set nested options. Points are named
-    ``{name}/{key}={value}+…`` (grid keys, then zip keys) with numbers written by :func:`fmt`.
+    (all of one length). Dotted keys set nested options, and in a population experiment the
+    model: ``J.I.E``, ``g.I.I``, ``populations.I.tau_syn``. Points are named
+    ``{name}/{label}={value}+…`` (grid keys, then zip keys; :func:`_point_label`) with numbers
+    written by :func:`fmt`.
     """
     base_name = sweep["experiment"]
     if base_name not in experiments:
@@ -106,17 +132,53 @@ def expand_sweep(name: str, sweep: Mapping, experiments: Mapping) -> dict[str, d
             spec = copy.deepcopy(base)
             spec.pop("template", None)
             for key, value in zip(keys, values, strict=True):
-                *parents, leaf = key.split(".")
-                node = spec
-                for part in parents:
-                    node = node.setdefault(part, {})
-                node[leaf] = value
+                _set_dotted(spec, key, value, where=f"sweeps.{name}")
             label = "+".join(
-                f"{k.split('.')[-1]}={fmt(v)}" for k, v in zip(keys, values, strict=True)
+                f"{_point_label(k)}={fmt(v)}" for k, v in zip(keys, values, strict=True)
             )
             spec["sweep"] = {"name": name, "point": dict(zip(keys, values, strict=True))}
             points[f"{name}/{label}"] = spec
     return points
+
+
+def _point_label(key: str) -> str:
+    """A sweep key in a point's name: an option by its last part (``network.N`` → ``N``), a
+    coupling in full (``g.I.I``), a population field as ``I.tau_syn``."""
+    head, _, rest = key.partition(".")
+    if head in ("J", "g"):
+        return key
+    if head == "populations":
+        return rest
+    return key.split(".")[-1]
+
+
+def _set_dotted(spec: dict, key: str, value, *, where: str) -> None:
+    """Set ``spec[a][b]…[leaf] = value`` for ``key = "a.b.….leaf"``. Options are created as
+    needed; a key into the model needs a population experiment and an existing population."""
+    *parents, leaf = key.split(".")
+    head = parents[0] if parents else None
+    if head in _MODEL_SWEEP_HEADS and "populations" not in spec:
+        raise ConfigError(f"{where}: {key} needs an experiment with populations")
+    if head == "populations" and parents[1] not in spec["populations"]:
+        known = tuple(spec["populations"])
+        raise ConfigError(f"{where}: {key}: unknown population {parents[1]!r} (known: {known})")
+    node = spec
+    for part in parents:
+        child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            raise ConfigError(f"{where}: {key}: {part} is not a mapping")
+        node = child
+    node[leaf] = value
+
+
+def _defaults_for(defaults: Mapping, experiment: Mapping) -> dict:
+    """The defaults an experiment inherits: all of them, except network.N for a population
+    experiment (each population gives its own N)."""
+    if "populations" not in experiment:
+        return dict(defaults)
+    out = copy.deepcopy(dict(defaults))
+    out.get("network", {}).pop("N", None)
+    return out
 
 
 def resolve_runs(config: Mapping) -> dict[str, dict]:
@@ -128,7 +190,9 @@ def resolve_runs(config: Mapping) -> dict[str, dict]:
     simulation instead of simulating it again.
     """
     defaults = config.get("defaults", {})
-    experiments = {k: merge(defaults, v) for k, v in config.get("experiments", {}).items()}
+    experiments = {
+        k: merge(_defaults_for(defaults, v), v) for k, v in config.get("experiments", {}).items()
+    }
     # templates are run only as the base of sweeps or variants
     runs = {k: v for k, v in experiments.items() if not v.get("template", False)}
     for name, variant in config.get("meanfield_variants", {}).items():
@@ -143,10 +207,63 @@ def resolve_runs(config: Mapping) -> dict[str, dict]:
     return {name: canonical(params) for name, params in runs.items()}
 
 
+def is_population_run(params: Mapping) -> bool:
+    """Whether a run declares its model by ``populations`` (else: one population by keywords)."""
+    return "populations" in params
+
+
+def run_model(params: Mapping) -> Model:
+    """The :class:`~qifgap.populations.Model` of a population run.
+
+    A population's fields not given come from the run: ``delta`` and ``tau`` (from
+    ``defaults:``), ``v_peak`` and ``v_reset`` (its network options); the rest from
+    :mod:`qifgap.defaults`. ValueError naming the key (``populations.I.tau_syn``, ``g.I.E``).
+    """
+    options = params.get("network", {})
+    inherited = {k: params[k] for k in POPULATION_RUN_KEYS if k in params}
+    inherited.update({k: options[k] for k in POPULATION_NETWORK_KEYS if k in options})
+    populations = params["populations"]
+    if not isinstance(populations, Mapping):
+        raise ValueError(f"populations must be a mapping {{name: {{...}}}}, got {populations!r}")
+    spec = {
+        "populations": {
+            name: {**inherited, **entry} if isinstance(entry, Mapping) else entry
+            for name, entry in populations.items()
+        },
+        **{k: params[k] for k in ("J", "g") if k in params},
+    }
+    return Model.from_dict(spec)
+
+
+def neuron_count(params: Mapping) -> int:
+    """Neurons of a resolved run's network, all populations together."""
+    if is_population_run(params):
+        return int(sum(entry["N"] for entry in params["populations"].values()))
+    return int(params["network"]["N"])
+
+
 def network_kwargs(params: Mapping, *, threads: int = 1) -> dict:
-    """Keyword arguments of :func:`qifgap.network.simulate` for a resolved run."""
-    kw = {k: params[k] for k in MODEL_KEYS + PROTOCOL_KEYS if k in params}
-    kw.update(params.get("network", {}))
+    """Keyword arguments of :func:`qifgap.network.simulate` for a resolved run: the keyword API
+    for one population, ``model=`` (:func:`run_model`) for a population run."""
+    if is_population_run(params):
+        if "eta_bar" in params:
+            raise ValueError(
+                "eta_bar: a population experiment gives it per population "
+                "(populations.<name>.eta_bar)"
+            )
+        options = dict(params.get("network", {}))
+        if "N" in options:
+            raise ValueError(
+                "network.N: a population experiment gives N per population (populations.<name>.N)"
+            )
+        for key in POPULATION_NETWORK_KEYS:
+            options.pop(key, None)
+        kw = {k: params[k] for k in PROTOCOL_KEYS if k in params}
+        kw["model"] = run_model(params)
+        kw.update(options)
+    else:
+        kw = {k: params[k] for k in MODEL_KEYS + PROTOCOL_KEYS if k in params}
+        kw.update(params.get("network", {}))
     kw["threads"] = threads
     return kw
 
@@ -163,11 +280,27 @@ def _kappa(params: Mapping) -> float:
     return _network_kappa(params) if kappa == "auto" else kappa
 
 
+def _population_kappas(params: Mapping, model: Model) -> np.ndarray:
+    """κ_b of the mean field's dynamics per population: the ``kappa`` option for every
+    population, or "auto" for each population's own spikes, ln(V_p,b/|V_r,b|)."""
+    kappa = params.get("meanfield", {}).get("kappa", 0.0)
+    if kappa == "auto":
+        return model.kappa
+    if isinstance(kappa, bool) or not isinstance(kappa, int | float):
+        raise ValueError(f"meanfield.kappa must be a number or 'auto', got {kappa!r}")
+    return np.full(model.P, kappa, dtype=float)
+
+
 def meanfield_kwargs(params: Mapping) -> dict:
     """Keyword arguments of :func:`qifgap.meanfield.integrate` for a resolved run."""
-    kw = {k: params[k] for k in MODEL_KEYS + PROTOCOL_KEYS if k in params}
     mf = dict(params.get("meanfield", {}))
-    mf["kappa"] = _kappa(params)
+    if is_population_run(params):
+        kw = {k: params[k] for k in PROTOCOL_KEYS if k in params}
+        kw["model"] = model = run_model(params)
+        mf["kappa"] = _population_kappas(params, model).tolist()
+    else:
+        kw = {k: params[k] for k in MODEL_KEYS + PROTOCOL_KEYS if k in params}
+        mf["kappa"] = _kappa(params)
     kw.update(mf)
     return kw
 
@@ -177,9 +310,11 @@ def check_run(name: str, params: Mapping) -> network.NetworkSetup:
     try:
         setup = network.check_parameters(**network_kwargs(params))
         mf = meanfield_kwargs(params)
-        if not isinstance(mf["kappa"], int | float) or not math.isfinite(mf["kappa"]):
+        kappas = np.ravel(mf["kappa"])
+        if kappas.dtype.kind not in "if" or not np.all(np.isfinite(kappas)):
             raise ValueError(f"meanfield.kappa must be a number or 'auto', got {mf['kappa']!r}")
-        as_current(params.get("current"))
+        if not is_population_run(params):
+            as_current(params.get("current"))
     except ConfigError:
         raise
     except (ValueError, TypeError) as exc:
@@ -204,12 +339,16 @@ def run_meanfield(params: Mapping) -> TimeSeries:
 
 
 def compare_run(name: str, params: Mapping, net: TimeSeries, mf: TimeSeries) -> pd.DataFrame:
-    """One-row table of :func:`qifgap.metrics.compare` with the run's name and parameters.
+    """Table of :func:`qifgap.metrics.compare` with the run's name and parameters: one row, or
+    for a population run one row per population (column ``population``, that population's
+    fields and the run's sweep keys, e.g. ``g.I.I``).
 
     The network's ⟨V⟩ is compared with the mean field's v + κ τ r, κ of the network's spikes
     (whatever κ the mean field's dynamics used: ``kappa`` is that one, ``kappa_v`` this one).
     """
     t_min = params.get("compare", {}).get("t_min")
+    if is_population_run(params):
+        return _compare_populations(name, params, net, mf, t_min=t_min)
     row = {"run": name}
     row.update({k: params[k] for k in MODEL_KEYS if k in params})
     options = params.get("network", {})
@@ -218,6 +357,28 @@ def compare_run(name: str, params: Mapping, net: TimeSeries, mf: TimeSeries) -> 
     row.update(metrics.compare(net, mf, t_min=t_min, kappa=_network_kappa(params),
                                tau=params.get("tau", 1.0)))  # fmt: skip
     return pd.DataFrame([row])
+
+
+def _compare_populations(name, params, net, mf, *, t_min) -> pd.DataFrame:
+    """One row per population of :func:`compare_run` (network and mean field column by column,
+    each population's voltage with its own κ_b and τ_b)."""
+    model = run_model(params)
+    if tuple(net.populations) != model.names or tuple(mf.populations) != model.names:
+        raise ValueError(
+            f"{name}: the results' populations {net.populations}, {mf.populations} are not the "
+            f"run's {model.names}"
+        )
+    kappas = _population_kappas(params, model)
+    point = params.get("sweep", {}).get("point", {})
+    rows = []
+    for pop, kappa in zip(model.populations, kappas, strict=True):
+        row = {"run": name, "population": pop.name, **pop.to_dict()}
+        row.update({"kappa": float(kappa), "network_run": params.get("network_from", name)})
+        row.update(point)
+        row.update(metrics.compare(net.population(pop.name), mf.population(pop.name),
+                                   t_min=t_min, kappa=pop.kappa, tau=pop.tau))  # fmt: skip
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def network_resources(params: Mapping, *, threads: int = 1) -> dict:

@@ -126,11 +126,31 @@ _FIGURE_REFERENCES = {
     "hysteresis.fast_sweep": "sweep",
     "asymmetry": "run",
     "finite_size": "sweep",
+    "ei_gap": "sweep",
 }
 
 
+# figures drawn for any model; ei_gap needs population runs, all others one population
+_ANY_MODEL = {"protocols"}
+_POPULATION_FIGURES = {"ei_gap"}
+
+
+def _check_model_kind(where: str, key: str, kind: str, name: str, runs: Mapping) -> None:
+    """A figure's runs have the model it draws: one population, or populations (ei_gap)."""
+    head = key.partition(".")[0]
+    if head in _ANY_MODEL:
+        return
+    named = [name] if kind == "run" else [r for r in runs if r.startswith(f"{name}/")]
+    want = head in _POPULATION_FIGURES
+    for run in named:
+        if experiments.is_population_run(runs[run]) != want:
+            need = "a population experiment" if want else "one-population runs"
+            raise ConfigError(f"figures.{where}: {kind} {name!r}: this figure needs {need}")
+
+
 def _check_figure_references(figures: Mapping, runs: Mapping, sweeps: Mapping) -> None:
-    """Every run or sweep that the figures section names exists (else a job would fail)."""
+    """Every run or sweep that the figures section names exists (else a job would fail) and
+    has the model its figure draws."""
     known = {"run": runs, "sweep": sweeps}
     for key, kind in _FIGURE_REFERENCES.items():
         head, _, leaf = key.partition(".")
@@ -143,9 +163,10 @@ def _check_figure_references(figures: Mapping, runs: Mapping, sweeps: Mapping) -
             named = [(key, value)]
         for path, names in named:
             for i, name in enumerate([names] if isinstance(names, str) else names):
+                where = path if isinstance(names, str) else f"{path}[{i}]"
                 if name not in known[kind]:
-                    where = path if isinstance(names, str) else f"{path}[{i}]"
                     raise ConfigError(f"figures.{where}: unknown {kind} {name!r}")
+                _check_model_kind(where, key, kind, name, runs)
 
 
 def _with_defaults(validator_cls):

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from qifgap import __version__ as QIFGAP_VERSION
-from qifgap.experiments import canonical, fmt
+from qifgap.experiments import canonical, fmt, neuron_count
 from qifgap.workflow import ConfigError, code_hash, validate_config
 
 RESULTS = "results"
@@ -69,9 +69,9 @@ def network_file(wildcards):
 
 
 def network_threads(wildcards):
-    """config threads for large networks; one thread below N = 50 000, where a step is too
-    short to share between threads and parallel jobs use the cores better."""
-    return THREADS if RUNS[wildcards.run]["network"]["N"] >= 50_000 else 1
+    """config threads for large networks; one thread below N = 50 000 (all populations), where
+    a step is too short to share between threads and parallel jobs use the cores better."""
+    return THREADS if neuron_count(RUNS[wildcards.run]) >= 50_000 else 1
 
 
 def network_resources(wildcards, threads):

@@ -122,6 +122,23 @@ FIGURE_REGISTRY = {
         ),
         targets=configured("asymmetry", "mp20_asymmetry"),
     ),
+    # Several populations (science.md 6): E-I with and without gap junctions among the I cells,
+    # one column per point of a sweep of a population experiment.
+    "ei_gap": dict(
+        file="ei_gap",
+        label="ei_gap",
+        category=("Populations", "Network against mean field"),
+        input=dict(
+            networks=lambda wildcards: sweep_files("network", FIGURES["ei_gap"]),
+            meanfields=lambda wildcards: sweep_files("meanfield", FIGURES["ei_gap"]),
+            table=lambda wildcards: rules.compare_sweep.output.table.format(
+                sweep=FIGURES["ei_gap"]
+            ),
+        ),
+        params=dict(runs=lambda wildcards: {r: RUNS[r] for r in SWEEPS[FIGURES["ei_gap"]]}),
+        targets=configured("ei_gap", "ei_gap"),
+        plot="population_sweep_figure",
+    ),
     # Finite-size scaling of the network-mean-field error, and the finite-threshold bias.
     "finite_size": dict(
         file="finite_size",

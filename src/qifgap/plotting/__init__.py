@@ -29,7 +29,13 @@ from .bifurcation import (
 from .rhythms import rhythm_curves_figure, rhythm_onset_figure
 from .scaling import finite_size_figure
 from .style import COLORS, MF, NET, STYLE, figure, panel_label, save, style, styled
-from .timeseries import asymmetry_figure, comparison_grid, hysteresis_figure, protocol_figure
+from .timeseries import (
+    asymmetry_figure,
+    comparison_grid,
+    hysteresis_figure,
+    population_sweep_figure,
+    protocol_figure,
+)
 
 __all__ = [
     "rhythm_onset_figure",
@@ -47,6 +53,7 @@ __all__ = [
     "panel_label",
     "protocol_figure",
     "comparison_grid",
+    "population_sweep_figure",
     "hysteresis_figure",
     "asymmetry_figure",
     "plot_saddle_nodes",

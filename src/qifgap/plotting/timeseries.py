@@ -2,7 +2,8 @@
 
 Time in units of τ. ``net`` arguments are :class:`qifgap.network.NetworkResult` objects,
 ``mf`` ones :class:`qifgap.meanfield.TimeSeries` (anything with t, r, v, Z and, for a network,
-the raster fields).
+the raster fields). Results of several populations (``populations`` set) are drawn as one block
+of rows per population: its raster, r, v and |Z|.
 """
 
 from __future__ import annotations
@@ -12,39 +13,98 @@ from matplotlib.figure import Figure
 
 from .style import COLORS, MF, NET, figure, panel_label, styled
 
-__all__ = ["protocol_figure", "comparison_grid", "hysteresis_figure", "asymmetry_figure"]
+__all__ = [
+    "protocol_figure",
+    "comparison_grid",
+    "population_sweep_figure",
+    "hysteresis_figure",
+    "asymmetry_figure",
+]
+
+_ROWS = ("neuron", "r(t)", "v(t)", "|Z(t)|")
+_HEIGHTS = (1.3, 1.0, 1.0, 0.7)
+
+
+def _blocks(net, mf) -> list[tuple[str | None, object, object]]:
+    """(population name, network view, mean-field view) per population; one block (name None)
+    for a one-population result."""
+    names = tuple(getattr(net, "populations", ()))
+    if tuple(getattr(mf, "populations", ())) != names:
+        raise ValueError(
+            f"network and mean field have different populations: {names} and "
+            f"{tuple(getattr(mf, 'populations', ()))}"
+        )
+    if not names:
+        return [(None, net, mf)]
+    return [(name, net.population(name), mf.population(name)) for name in names]
+
+
+def _row_labels(names) -> list[str]:
+    """Y labels of the rows of a column: raster, r, v, |Z| per population."""
+    return [label if name is None else f"{name}: {label}" for name in names for label in _ROWS]
 
 
 @styled
 def protocol_figure(net, mf, *, current=None, title="", max_raster=200):
     """Network against mean field over time: I(t) (omitted if ``current`` is None), then the
-    raster, r(t), v(t) and |Z(t)| of :func:`_timeseries_column`.
+    raster, r(t), v(t) and |Z(t)| of :func:`_timeseries_column`, a block of these rows per
+    population for a result of several populations.
 
     ``net`` is a NetworkResult, ``mf`` a TimeSeries on the same grid, ``current`` a
-    :mod:`qifgap.inputs` current.
+    :mod:`qifgap.inputs` current or a mapping {population: current}.
     """
-    heights = [1.3, 1.0, 1.0, 0.7]
+    names = [name for name, _, _ in _blocks(net, mf)]
+    heights = list(_HEIGHTS) * len(names)
     if current is not None:
         heights.insert(0, 0.5)
     fig, axes = figure(
-        len(heights), 1, figsize=(6.8, 6.0), sharex=True,
+        len(heights), 1, figsize=(6.8, 6.0 + 4.5 * (len(names) - 1)), sharex=True,
         gridspec_kw={"height_ratios": heights, "hspace": 0.12},
     )  # fmt: skip
     if current is not None:
-        axes[0].plot(net.t, current(net.t), color=NET)
+        currents = current if isinstance(current, dict) else {None: current}
+        for k, (name, I) in enumerate(currents.items()):
+            axes[0].plot(net.t, I(net.t), color=NET, ls=("-", "--", ":", "-.")[k % 4], label=name)
+        if len(currents) > 1:
+            axes[0].legend(loc="upper right", ncol=len(currents))
         axes[0].set_ylabel("I(t)")
-    _timeseries_column(axes[-4:], net, mf, max_raster=max_raster)
-    for ax, label in zip(axes[-4:], ("neuron", "r(t)", "v(t)", "|Z(t)|"), strict=True):
+    rows = axes[len(axes) - 4 * len(names) :]
+    _run_column(rows, net, mf, max_raster=max_raster)
+    for ax, label in zip(rows, _row_labels(names), strict=True):
         ax.set_ylabel(label)
-    axes[-3].legend(loc="upper right", ncol=2)
+    rows[1].legend(loc="upper right", ncol=2)
     if title:
         axes[0].set_title(title, loc="left")
     return fig
 
 
-def _timeseries_column(axes, net, mf, *, metrics=None, title="", max_raster=150, t_min=None):
-    """Raster, r, v and |Z| of one run in a column of four axes."""
-    ids = np.asarray(net.raster_neurons)[:max_raster]
+def _run_column(axes, net, mf, *, metrics=None, title="", max_raster=150, t_min=None):
+    """The rows of one run: :func:`_timeseries_column` per population (4 axes each).
+
+    ``metrics``: a row of the run's comparison table, or for several populations the table
+    (a DataFrame with a ``population`` column), whose row of each population is shown."""
+    blocks = _blocks(net, mf)
+    if len(axes) != 4 * len(blocks):
+        raise ValueError(f"need {4 * len(blocks)} axes for {len(blocks)} population(s)")
+    for k, (name, n, m) in enumerate(blocks):
+        row = metrics
+        if name is not None and metrics is not None:
+            row = metrics[metrics["population"] == name].iloc[0]
+        _timeseries_column(
+            axes[4 * k : 4 * k + 4], n, m, metrics=row, title=title if k == 0 else "",
+            max_raster=max_raster, t_min=t_min, last=k == len(blocks) - 1,
+        )  # fmt: skip
+
+
+def _timeseries_column(
+    axes, net, mf, *, metrics=None, title="", max_raster=150, t_min=None, last=True
+):
+    """Raster, r, v and |Z| of one run (or one population of it) in a column of four axes;
+    ``last``: the bottom block of the column, which carries the time axis label. The raster
+    shows at most ``max_raster`` of the recorded neurons, evenly spread over them."""
+    ids = np.asarray(net.raster_neurons)
+    if ids.size > max_raster:
+        ids = ids[np.unique(np.round(np.linspace(0, ids.size - 1, max_raster)).astype(int))]
     keep = np.isin(net.spike_ids, ids)
     axes[0].plot(net.spike_times[keep], np.searchsorted(ids, net.spike_ids[keep]), "|",
                  ms=1.0, mew=0.3, color=NET)  # fmt: skip
@@ -55,7 +115,8 @@ def _timeseries_column(axes, net, mf, *, metrics=None, title="", max_raster=150,
     axes[3].plot(net.t, np.abs(net.Z), color=NET, lw=0.5)
     axes[3].plot(mf.t, np.abs(mf.Z), color=MF, lw=0.9, ls="--")
     axes[3].set_ylim(0, 1)
-    axes[3].set_xlabel("time (τ)")
+    if last:
+        axes[3].set_xlabel("time (τ)")
     axes[3].set_xlim(net.t[0], net.t[-1])
     if t_min is not None:
         for ax in axes[1:]:
@@ -74,18 +135,37 @@ def _timeseries_column(axes, net, mf, *, metrics=None, title="", max_raster=150,
 @styled
 def comparison_grid(columns):
     """Figure with one column per run: ``columns`` = list of dicts with net, mf, metrics,
-    title and t_min (see _timeseries_column); rows raster, r, v, |Z|."""
+    title and t_min (see :func:`_run_column`); rows raster, r, v, |Z| (per population: every
+    column must have the same populations)."""
     n = len(columns)
+    names = [name for name, _, _ in _blocks(columns[0]["net"], columns[0]["mf"])]
     fig, axes = figure(
-        4, n, figsize=(3.4 * n, 5.2), sharex="col", squeeze=False,
-        gridspec_kw={"height_ratios": [1.2, 1, 1, 0.7], "hspace": 0.12, "wspace": 0.25},
+        4 * len(names), n, figsize=(3.4 * n, 1.0 + 4.2 * len(names)), sharex="col",
+        squeeze=False,
+        gridspec_kw={"height_ratios": [1.2, 1, 1, 0.7] * len(names), "hspace": 0.12,
+                     "wspace": 0.25},
     )  # fmt: skip
     for k, col in enumerate(columns):
-        _timeseries_column(axes[:, k], **col)
-    for ax, label in zip(axes[:, 0], ("neuron", "r(t)", "v(t)", "|Z(t)|"), strict=True):
+        _run_column(axes[:, k], **col)
+    for ax, label in zip(axes[:, 0], _row_labels(names), strict=True):
         ax.set_ylabel(label)
     axes[1, 0].legend(loc="upper left", ncol=2)
     return fig
+
+
+def population_sweep_figure(networks, meanfields, table, runs):
+    """:func:`comparison_grid` of the points of a sweep of a population experiment, one column
+    per point (in the order of ``runs``, {run name: resolved run}), each titled with its sweep
+    keys; ``table`` is the sweep's comparison table (one row per population and point)."""
+    columns = []
+    for (name, run), net, mf in zip(runs.items(), networks, meanfields, strict=True):
+        point = run.get("sweep", {}).get("point", {})
+        columns.append({
+            "net": net, "mf": mf, "metrics": table[table["run"] == name],
+            "title": ", ".join(f"{k} = {v:g}" for k, v in point.items()) or name,
+            "t_min": run.get("compare", {}).get("t_min"),
+        })  # fmt: skip
+    return comparison_grid(columns)
 
 
 @styled
