@@ -193,8 +193,8 @@ def test_code_change_replans_the_rules_that_import_it(workdir, rules, module):
     jobs = _check_code_change(workdir, rules, module)
     if module in NOT_HASHED:
         assert jobs == {}
-    if module == "qifgap.plotting":  # figures only
-        assert jobs and all(r.startswith("figure_") for r in jobs if r != "all"), jobs
+    if module == "qifgap.plotting":  # figures only (and the claims table, made after them)
+        assert jobs and all(r.startswith("figure_") for r in jobs if r not in ("all", "claims"))
     if module == "qifgap.analysis":  # hysteresis, asymmetry, finite size, onset, bistability
         assert {"compare_hysteresis", "bifurcation_bistable_range", "figure_p19_onset"} <= set(
             jobs
