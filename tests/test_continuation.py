@@ -21,7 +21,10 @@ from scipy.integrate import solve_ivp
 from qifgap import meanfield, model
 from qifgap.bifurcation import closed_form as cf
 from qifgap.bifurcation import continuation as cont
-from qifgap.bifurcation import cycles, field, gaps, homoclinic, integrator
+from qifgap.bifurcation import field, gaps, homoclinic, integrator
+
+# the planar module (qifgap.bifurcation.cycles is the general cycle continuation function)
+cycles = importlib.import_module("qifgap.bifurcation.cycles")
 
 # the module, not the function of the same name exported by qifgap.bifurcation
 pdg = importlib.import_module("qifgap.bifurcation.phase_diagram")
