@@ -15,7 +15,11 @@ from qifgap import analysis, bifurcation, claims, meanfield
 from qifgap.inputs import Sinusoid, Step
 from qifgap.results import TimeSeries
 
-FIGURES = {"coupling": {"electrical": ["gap_async", "gap_sync"]}, "onset": "onset"}
+FIGURES = {
+    "coupling": {"electrical": ["gap_async", "gap_sync"]},
+    "onset": "onset",
+    "ei_gap": "ei_gap_II",
+}
 
 
 def _tsv(path: Path, rows) -> None:
@@ -94,6 +98,18 @@ def _write_results(root: Path, mpr15_series) -> Path:
         {"v_reset": -100.0, "err_p19": 0.005, "err_mp20": 0.005},
     ])  # fmt: skip
     _tsv(root / "compare/finite_size_fits.tsv", [{"name": "async_rel_std_r", "slope": -0.49}])
+    # the E-I sweep of science.md §6 (default config: period 2.827 network, 2.834 mean field)
+    _tsv(root / "compare/sweeps/ei_gap_II.tsv", [
+        {"g.I.I": g, "population": pop, "spectral_peak_net": f_net, "spectral_peak_mf": f_mf,
+         "std_r_mf": std, "rms_amplitude_v_net": amp}
+        for g, pop, f_net, f_mf, std, amp in (
+            (1.5, "E", 1 / 2.827, 1 / 2.834, 0.05, 1.0),
+            (1.5, "I", 1 / 2.827, 1 / 2.834, 0.308, 3.59),
+            (0.0, "E", 0.1, 0.1, 0.001, 0.1), (0.0, "I", 0.1, 0.1, 0.003, 0.15))
+    ])  # fmt: skip
+    rhythm = root / "bifurcation/rhythms/ei_gap"
+    _tsv(rhythm / "hopf.csv", [{"g.I.I": 0.8128, "l1": -0.1545, "criticality": "supercritical"}])
+    _tsv(rhythm / "cycles.csv", {"g.I.I": [0.9, 1.5], "period": [2.9, 2.834], "stable": True})
     return root
 
 
@@ -113,13 +129,19 @@ def test_every_claim_passes_on_good_results(results):
     assert period.value < 2e-3  # the measured step period is 2π/Im λ = 1.0896 to 0.2 %
     # without the config the figure-named claims are untested, which does not fail
     assert claims.main([str(results), "--output", str(results / "out.tsv")]) == 0
-    assert pd.read_csv(results / "out.tsv", sep="\t").status.eq("untested").sum() == 4
+    assert pd.read_csv(results / "out.tsv", sep="\t").status.eq("untested").sum() == 7
 
 
 def test_main_writes_claims_tsv_and_exits_zero(results, tmp_path):
     config = tmp_path / "config.yaml"
-    config.write_text("figures:\n  coupling: {electrical: [gap_async, gap_sync]}\n  onset: onset\n")
+    config.write_text(
+        "figures:\n  coupling: {electrical: [gap_async, gap_sync]}\n  onset: onset\n"
+        "  ei_gap: ei_gap_II\n"
+    )
     assert claims.main([str(results), "--configfile", str(config), "--strict"]) == 0
+    from qifgap.cli import main as qifgap
+
+    assert qifgap(["claims", str(results), "--configfile", str(config), "--strict"]) == 0
     written = pd.read_csv(results / "claims.tsv", sep="\t")
     assert (written.status == "pass").all() and len(written) == len(claims.CLAIMS)
 
@@ -141,8 +163,15 @@ def test_a_broken_number_fails_its_claim_and_main(results, path, column, value, 
     failed = out[out.status == "fail"]
     assert set(failed.figure) == {figure}
     config = results / "figures.yaml"
-    config.write_text("figures:\n  coupling: {electrical: [gap_async, gap_sync]}\n  onset: onset\n")
+    config.write_text(
+        "figures:\n  coupling: {electrical: [gap_async, gap_sync]}\n  onset: onset\n"
+        "  ei_gap: ei_gap_II\n"
+    )
     assert claims.main([str(results), "--configfile", str(config)]) == 1
+    # the same through the package's command line: `qifgap claims RESULTS`
+    from qifgap.cli import main as qifgap
+
+    assert qifgap(["claims", str(results), "--configfile", str(config)]) == 1
 
 
 def test_monotonic_persistent_range_fails_the_non_monotonic_claim(results):

@@ -364,6 +364,57 @@ def _fluctuation_slope(res):
     return abs(fits.loc["async_rel_std_r", "slope"] + 0.5), 0.2
 
 
+def _ei_rows(res):
+    """The E–I sweep of figure ei_gap (science.md §6), one row per point and population: the
+    point with the largest coupling of its dotted sweep key and the point where it is 0."""
+    table = res.table(f"compare/sweeps/{res.figure('ei_gap')}.tsv")
+    key = next(c for c in table.columns if c.startswith(("g.", "J.", "populations.")))
+    table = table.sort_values(key)
+    last = table.population.iloc[-1]
+    rows = table[table.population == last]
+    if rows[key].iloc[0] != 0:
+        raise NotAvailable(f"the sweep of figure ei_gap has no point with {key} = 0")
+    return rows.iloc[-1], rows.iloc[0]
+
+
+def _ei_period(res):
+    with_gaps, _ = _ei_rows(res)
+    error = abs(with_gaps.spectral_peak_net / with_gaps.spectral_peak_mf - 1)
+    return (
+        error,
+        0.03,
+        f"period net {1 / with_gaps.spectral_peak_net:.4g}, mf "
+        f"{1 / with_gaps.spectral_peak_mf:.4g}",
+    )
+
+
+def _ei_stationary(res):
+    _, without = _ei_rows(res)
+    return without.std_r_mf, 0.02
+
+
+def _ei_asynchronous(res):
+    with_gaps, without = _ei_rows(res)
+    return without.rms_amplitude_v_net / with_gaps.rms_amplitude_v_net, 0.3
+
+
+def _rhythm_tables(res, name):
+    paths = res.glob(f"bifurcation/rhythms/*/{name}.csv")
+    if not paths:
+        raise NotAvailable(f"no bifurcation/rhythms/*/{name}.csv")
+    return pd.concat([pd.read_csv(p) for p in paths], ignore_index=True)
+
+
+def _rhythm_supercritical(res):
+    hopf = _rhythm_tables(res, "hopf")
+    return float(hopf.l1.max()), 0.0, f"{len(hopf)} Hopf points"
+
+
+def _rhythm_cycles_stable(res):
+    cycles = _rhythm_tables(res, "cycles")
+    return float(cycles.stable.astype(bool).mean()), 1.0
+
+
 CLAIMS: tuple[Claim, ...] = (
     Claim("mpr15_bifurcation", "the two fold curves meet at the cusp (η̄, J) = (−√3, 7.796) "
           "(value: distance)", _cusp_g0, "<="),
@@ -430,6 +481,17 @@ CLAIMS: tuple[Claim, ...] = (
           _asymmetry, "<="),
     Claim("finite_size", "the rate fluctuations of the asynchronous state fall as N^(−1/2) "
           "(value: |slope + ½|)", _fluctuation_slope, "<="),
+    Claim("ei_gap", "with gap junctions among the I cells the E–I network has the mean field's "
+          "rhythm: relative error of the spectral period, I population", _ei_period, "<="),
+    Claim("ei_gap", "without them the mean field is stationary (value: std r_I after the "
+          "transient)", _ei_stationary, "<="),
+    Claim("ei_gap", "… and the network is asynchronous: the rms amplitude of v_I without the gap "
+          "junctions is below 0.3 of that with them (value: ratio)", _ei_asynchronous, "<="),
+    Claim("rhythm_onset", "every rhythm of the population models starts at a supercritical Hopf "
+          "bifurcation (value: largest first Lyapunov coefficient)", _rhythm_supercritical,
+          "<="),
+    Claim("rhythm_onset", "the cycles continued from the onsets are stable (value: share)",
+          _rhythm_cycles_stable, ">="),
 )  # fmt: skip
 
 
@@ -498,15 +560,24 @@ def write_html(table: pd.DataFrame, path) -> None:
         tmp.write_text(page, encoding="utf-8")
 
 
-def main(argv=None) -> int:
-    """``qifgap claims RESULTS [--configfile FILE] [--output FILE] [--strict]``: evaluate,
-    write RESULTS/claims.tsv, print the failures; exit 1 if a claim fails."""
-    parser = argparse.ArgumentParser(prog="qifgap claims", description=main.__doc__)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``qifgap claims`` (shared by :func:`main` and the ``qifgap`` CLI)."""
     parser.add_argument("results", help="the results directory")
     parser.add_argument("--configfile", help="the config that made it (for figures:)")
     parser.add_argument("--output", help="default: RESULTS/claims.tsv")
     parser.add_argument("--strict", action="store_true", help="untested claims fail too")
-    args = parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    """``qifgap claims RESULTS [--configfile FILE] [--output FILE] [--strict]``: evaluate,
+    write RESULTS/claims.tsv, print the failures; exit 1 if a claim fails."""
+    parser = argparse.ArgumentParser(prog="qifgap claims", description=main.__doc__)
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Evaluate the claims of ``args.results`` (see :func:`main`); 1 if a claim fails."""
     figures = {}
     if args.configfile:
         import yaml

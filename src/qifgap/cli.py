@@ -157,6 +157,12 @@ def _phase_diagram(args) -> None:
     plotting.save(fig, args.output)
 
 
+def _claims():
+    from . import claims
+
+    return claims
+
+
 @dataclass(frozen=True)
 class Command:
     """One subcommand: its name, the one line ``qifgap --help`` shows, a function that adds its
@@ -189,6 +195,12 @@ COMMANDS = (
         help="draw the (η̄, J) phase diagram at one gap-junction coupling g",
         arguments=_phase_diagram_args,
         run=_phase_diagram,
+    ),
+    Command(
+        name="claims",
+        help="check every caption claim against the numbers in a results directory",
+        arguments=lambda parser: _claims().add_arguments(parser),
+        run=lambda args: _claims().run(args),
     ),
 )
 
