@@ -369,9 +369,8 @@ def _ei_rows(res):
     point with the largest coupling of its dotted sweep key and the point where it is 0."""
     table = res.table(f"compare/sweeps/{res.figure('ei_gap')}.tsv")
     key = next(c for c in table.columns if c.startswith(("g.", "J.", "populations.")))
-    table = table.sort_values(key)
-    last = table.population.iloc[-1]
-    rows = table[table.population == last]
+    last = list(dict.fromkeys(table.population))[-1]  # the model's last population (I)
+    rows = table[table.population == last].sort_values(key, kind="stable")
     if rows[key].iloc[0] != 0:
         raise NotAvailable(f"the sweep of figure ei_gap has no point with {key} = 0")
     return rows.iloc[-1], rows.iloc[0]

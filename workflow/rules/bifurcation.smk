@@ -115,7 +115,9 @@ rule bifurcation_bistable_range:
 
 # Rhythms of population models (config section rhythms): one entry per model, continued in
 # its parameter (equilibria, Hopf onsets, cycle branch) and in two parameters (Hopf curves).
-RHYTHMS = config.get("rhythms", {})
+# keys sorted (canonical), so that a parameter's repr does not depend on the YAML's order; the
+# populations of a model are then in name order, as those of an experiment
+RHYTHMS = canonical(config.get("rhythms", {}))
 
 # each entry's model and parameter keys, checked by the library (one line naming the key)
 for _name, _entry in RHYTHMS.items():
