@@ -17,6 +17,7 @@ import time
 
 import numpy as np
 import pytest
+from ei_equations import ei_rhs
 from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
 
@@ -146,19 +147,8 @@ def test_lorenz_hopf_point_is_subcritical():
 
 
 def _ei(y, p):
-    """E–I firing-rate equations, science.md §6: τ = Δ = 1, η̄ = (1, 2), τ_s = (0, τ_s,I),
-    J = [[5, −10], [10, −10]], g_II the only gap junction; y = (r_E, r_I, v_E, v_I, s_I)."""
-    g_ii, tau_s = p
-    r_e, r_i, v_e, v_i, s_i = y
-    return np.array(
-        [
-            1 / PI + r_e * 2 * v_e,
-            1 / PI + r_i * (2 * v_i - g_ii),
-            v_e * v_e + 1.0 - (PI * r_e) ** 2 + 5 * r_e - 10 * s_i,
-            v_i * v_i + 2.0 - (PI * r_i) ** 2 + 10 * r_e - 10 * s_i,
-            (r_i - s_i) / tau_s,
-        ]
-    )
+    """E–I firing-rate equations of science.md §6 with p = (g_II, τ_s,I)."""
+    return ei_rhs(y, *p)
 
 
 def _ei_system():
@@ -212,16 +202,17 @@ def test_ei_cycle_against_direct_integration():
 # --- two-parameter curves ------------------------------------------------------------------------
 
 
+def _fold_curve_eta_J(sy, br):
+    """The fold curve in (η̄, J) from the first fold of the branch br, within η̄ ∈ [−20, 5],
+    J ∈ [0, 20]."""
+    bounds = {"eta_bar": (-20.0, 5.0), "J": (0.0, 20.0)}
+    return fold_curve(sy, "eta_bar", "J", start=br.folds.iloc[0].to_dict(), bounds=bounds)
+
+
 def test_fold_curve_passes_through_the_cusp():
     sy = one_population(eta_bar=-8.0, J=15.0, g=0.0)
     br = equilibria(sy, "eta_bar", -8.0, 0.0, x0=[0.03, -5.0])
-    fc = fold_curve(
-        sy,
-        "eta_bar",
-        "J",
-        start=br.folds.iloc[0].to_dict(),
-        bounds={"eta_bar": (-20.0, 5.0), "J": (0.0, 20.0)},
-    )
+    fc = _fold_curve_eta_J(sy, br)
     assert list(fc.points.kind) == ["CP"]
     cusp = fc.points.iloc[0]
     eta_c, J_c = cf.cusp(0.0)
@@ -240,13 +231,7 @@ def test_fold_curve_at_g1_reports_cusp_and_takens_bogdanov():
     sy = one_population(eta_bar=-8.0, J=15.0, g=1.0)
     br = equilibria(sy, "eta_bar", -8.0, 0.0, x0=[0.03, -5.0])
     np.testing.assert_allclose(np.sort(br.folds.eta_bar), cf.saddle_node_etas(15.0, 1.0), atol=1e-8)
-    fc = fold_curve(
-        sy,
-        "eta_bar",
-        "J",
-        start=br.folds.iloc[0].to_dict(),
-        bounds={"eta_bar": (-20.0, 5.0), "J": (0.0, 20.0)},
-    )
+    fc = _fold_curve_eta_J(sy, br)
     pts = fc.points.set_index("kind")
     assert sorted(pts.index) == ["BT", "CP"]
     assert (pts.eta_bar["CP"], pts.J["CP"]) == pytest.approx(cf.cusp(1.0), abs=1e-6)

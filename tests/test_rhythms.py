@@ -15,6 +15,7 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
+from ei_equations import ei_rhs as _ei_plain
 from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
 
@@ -41,20 +42,6 @@ EI = {
     "g": {"I": {"I": 1.5}},
 }
 G_STAR = 0.812796  # the Hopf point in g_II (measured by the toolbox's author; checked below)
-
-
-def _ei_plain(y, g_ii, tau_s=0.5):
-    """The same equations written out by hand, y = (r_E, r_I, v_E, v_I, s_I)."""
-    r_e, r_i, v_e, v_i, s_i = y
-    return np.array(
-        [
-            1 / PI + r_e * 2 * v_e,
-            1 / PI + r_i * (2 * v_i - g_ii),
-            v_e * v_e + 1.0 - (PI * r_e) ** 2 + 5 * r_e - 10 * s_i,
-            v_i * v_i + 2.0 - (PI * r_i) ** 2 + 10 * r_e - 10 * s_i,
-            (r_i - s_i) / tau_s,
-        ]
-    )
 
 
 def _direct(g_ii, y0, t_end):

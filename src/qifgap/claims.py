@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from . import analysis, bifurcation
-from .results import atomic_path, load_timeseries
+from .results import atomic_path, load_timeseries, write_table
 
 __all__ = ["Claim", "CLAIMS", "NotAvailable", "Results", "evaluate", "write", "write_html", "main"]
 
@@ -523,9 +523,8 @@ def evaluate(results_dir, *, figures: Mapping | None = None, claims=CLAIMS) -> p
 
 
 def write(table: pd.DataFrame, path) -> None:
-    """Write the claims table as TSV, atomically."""
-    with atomic_path(path) as tmp:
-        table.to_csv(tmp, sep="\t", index=False, float_format="%.6g")
+    """Write the claims table as TSV, atomically (:func:`qifgap.results.write_table`)."""
+    write_table(path, table)
 
 
 _STATUS_STYLE = {"pass": "color:#1a7f37", "fail": "background:#ffd7d5;color:#b00000;"

@@ -279,29 +279,33 @@ def _hopf_omega2(J, g, delta):
     return 16 * delta**2 / g**2 - 4 * delta * J / (PI * g) - g * g / 4
 
 
-def hopf_frequency(J, g, delta=1.0):
-    """Onset angular frequency ω_H = sqrt(16Δ²/g² − 4ΔJ/(π g) − g²/4); NaN where no Hopf."""
+def _along_hopf_line(J, g, delta, values):
+    """values(J, g, Δ) on the array J for g > 0, NaN everywhere at g = 0; a float for scalar J."""
     delta, g = _check(delta, g)
     J = np.asarray(J, dtype=float)
-    if g == 0:
-        out = np.full(J.shape, np.nan)
-    else:
-        w2 = _hopf_omega2(J, g, delta)
-        with np.errstate(invalid="ignore"):
-            out = np.where(w2 > 0, np.sqrt(np.where(w2 > 0, w2, 0.0)), np.nan)
+    out = np.full(J.shape, np.nan) if g == 0 else values(J, g, delta)
     return float(out) if out.ndim == 0 else out
+
+
+def _omega(J, g, delta):
+    w2 = _hopf_omega2(J, g, delta)
+    with np.errstate(invalid="ignore"):
+        return np.where(w2 > 0, np.sqrt(np.where(w2 > 0, w2, 0.0)), np.nan)
+
+
+def hopf_frequency(J, g, delta=1.0):
+    """Onset angular frequency ω_H = sqrt(16Δ²/g² − 4ΔJ/(π g) − g²/4); NaN where no Hopf."""
+    return _along_hopf_line(J, g, delta, _omega)
 
 
 def hopf_eta(J, g, delta=1.0):
     """η̄_H(J) = 4Δ²/g² − g²/16 − 2ΔJ/(π g) for J < J_TB; NaN where there is no Hopf point."""
-    delta, g = _check(delta, g)
-    J = np.asarray(J, dtype=float)
-    if g == 0:
-        out = np.full(J.shape, np.nan)
-    else:
-        eta = hopf_eta_line(J, g, delta)
-        out = np.where(np.isnan(hopf_frequency(J, g, delta)), np.nan, eta)
-    return float(out) if out.ndim == 0 else out
+    return _along_hopf_line(
+        J,
+        g,
+        delta,
+        lambda J, g, d: np.where(np.isnan(_omega(J, g, d)), np.nan, hopf_eta_line(J, g, d)),
+    )
 
 
 def hopf_line(g, delta=1.0, *, J_min=None, n=201) -> pd.DataFrame:

@@ -148,12 +148,7 @@ def fold_curve(
         x, v, p = u[:n], u[n : 2 * n], su.params(u[-2:])
         return np.concatenate([system.rhs(x, p), system.jacobian(x, p) @ v, [v0 @ v - 1.0]])
 
-    eng = Arclength(G, ds=su.ds, ds_max=su.ds_max)
-    u0 = np.concatenate([su.x0, v0, su.p0[list(su.k)]])
-    res = eng.newton(lambda u: (np.append(G(u), 0.0), _square(eng, u)), u0)
-    if res is None:
-        raise RuntimeError("the start is not a fold point (the fold system did not converge)")
-    u0 = res[0]
+    eng, u0 = _polished(G, np.concatenate([su.x0, v0, su.p0[list(su.k)]]), su, "fold")
 
     def parts(z, ref):
         """x, v, p, A and the left null vector oriented like the one at ref."""
@@ -183,12 +178,25 @@ def fold_curve(
         return _is_hopf(np.delete(mu, np.argmin(np.abs(mu))))
 
     rows, events, ends = _run(eng, u0, su, tests, accept, (), su.max_points)
-    table = pd.DataFrame([_fold_row(su, z.u, k, b) for b, z, k in rows])
-    pts = pd.DataFrame(
-        [{"kind": k, **_fold_row(su, z.u, k, 0)} for k, z in events],
-        columns=["kind", *su.names, *system.state_names],
-    )
-    return Curve("fold", p1, p2, table, pts[["kind", *su.names, *system.state_names]], ends)
+    return _curve("fold", su, rows, events, ends, lambda u, k, b: _fold_row(su, u, k, b), [])
+
+
+def _polished(G, u0, su, name):
+    """The continuation engine of the defining system G and the start u0 polished by Newton."""
+    eng = Arclength(G, ds=su.ds, ds_max=su.ds_max)
+    res = eng.newton(lambda u: (np.append(G(u), 0.0), _square(eng, u)), u0)
+    if res is None:
+        raise RuntimeError(f"the start is not a {name} point (the {name} system did not converge)")
+    return eng, res[0]
+
+
+def _curve(kind, su, rows, events, ends, row, extra):
+    """The Curve of traced rows (branch, point, kind) and events, each tabulated by row(u, kind,
+    branch); columns: the two parameters, the state, then ``extra``."""
+    table = pd.DataFrame([row(z.u, k, b) for b, z, k in rows])
+    cols = ["kind", *su.names, *su.sy.state_names, *extra]
+    pts = pd.DataFrame([{"kind": k, **row(z.u, k, 0)} for k, z in events], columns=cols)
+    return Curve(kind, *su.names, table, pts[cols], ends)
 
 
 def _square(eng, u):
@@ -239,12 +247,8 @@ def hopf_curve(
         A = system.jacobian(x, p)
         return np.concatenate([system.rhs(x, p), A @ (A @ v) + kappa * v, [v0 @ v - 1.0, w0 @ v]])
 
-    eng = Arclength(G, ds=su.ds, ds_max=su.ds_max)
     u0 = np.concatenate([su.x0, v0, [mu[kk].imag ** 2], su.p0[list(su.k)]])
-    res = eng.newton(lambda u: (np.append(G(u), 0.0), _square(eng, u)), u0)
-    if res is None:
-        raise RuntimeError("the start is not a Hopf point (the Hopf system did not converge)")
-    u0 = res[0]
+    eng, u0 = _polished(G, u0, su, "Hopf")
 
     def lyapunov(u):
         if u[2 * n] <= 0:
@@ -268,7 +272,4 @@ def hopf_curve(
         r["l1"] = lyapunov(u) if kind != "BT" else np.nan
         return r
 
-    table = pd.DataFrame([row(z.u, k, b) for b, z, k in rows])
-    cols = ["kind", *su.names, *system.state_names, "omega", "l1"]
-    pts = pd.DataFrame([{"kind": k, **row(z.u, k, 0)} for k, z in events], columns=cols)
-    return Curve("hopf", p1, p2, table, pts[cols], ends)
+    return _curve("hopf", su, rows, events, ends, row, ["omega", "l1"])

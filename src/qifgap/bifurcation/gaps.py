@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -108,6 +109,34 @@ def _stable_branch_crossing(x, es, eps, eta, J, g, delta, section, tol, t_max):
     return best
 
 
+class _Geometry(NamedTuple):
+    """A saddle (or saddle-node) x = (r, v) seen from the focus it loops around."""
+
+    x: np.ndarray  # the equilibrium (r, v)
+    lam: tuple  # its real eigenvalues, ascending
+    es: np.ndarray  # eigenvector of lam[0]
+    e_focus: np.ndarray  # eigenvector of lam[1], oriented towards the focus
+    d_f: float  # distance to the focus
+    section: tuple  # Σ: the line v = v_f through the focus, as (v_f, r_f)
+
+
+def _towards_focus(r, v, r_f, J, g, delta) -> _Geometry | None:
+    """The equilibrium (r, v), its eigenvectors and the section Σ through the focus at rate r_f;
+    None where Σ is not transversal (4 v_f − g < 0: it is wherever the focus is unstable or
+    neutral) or the eigenvalues are not real."""
+    v_f = v_star(r_f, g, delta)
+    if 4.0 * v_f - g < 0.0:
+        return None
+    eig = _eig_real(jacobian(r, v, J=J, g=g))
+    if eig is None:
+        return None
+    lam, V = eig
+    to_focus = np.array([r_f - r, v_f - v])
+    e_focus = V[:, 1] if V[:, 1] @ to_focus >= 0 else -V[:, 1]
+    d_f = float(np.linalg.norm(to_focus))
+    return _Geometry(np.array([r, v]), tuple(lam), V[:, 0], e_focus, d_f, (v_f, r_f))
+
+
 def saddle_gap(r_s, J, g, delta, tol=(1e-10, 1e-12), t_max=1e5) -> Gap | None:
     """Signed gap between the saddle's unstable and stable loop branches on Σ.
 
@@ -124,22 +153,13 @@ def saddle_gap(r_s, J, g, delta, tol=(1e-10, 1e-12), t_max=1e5) -> Gap | None:
     if below.size != 1 or above.size != 1:
         return None
     r_n, r_f = _polish_root(q, below[0]), _polish_root(q, above[0])
-    v_n, v_f = v_star(r_n, g, delta), v_star(r_f, g, delta)
-    if 4.0 * v_f - g < 0.0:  # Σ is transversal wherever the focus is unstable (or neutral)
+    v_n = v_star(r_n, g, delta)
+    geometry = _towards_focus(r_s, v_s, r_f, J, g, delta)
+    if geometry is None or not geometry.lam[0] < 0.0 < geometry.lam[1]:
         return None
-    eig = _eig_real(jacobian(r_s, v_s, J=J, g=g))
-    if eig is None or not eig[0][0] < 0.0 < eig[0][1]:
-        return None
-    (lam_s, lam_u), V = eig
-    es, eu = V[:, 0], V[:, 1]
-    x = np.array([r_s, v_s])
-    to_focus = np.array([r_f - r_s, v_f - v_s])
-    if eu @ to_focus < 0:
-        eu = -eu
-    d_f = float(np.linalg.norm(to_focus))
+    x, (lam_s, lam_u), es, eu, d_f, section = geometry
     d_n = math.hypot(r_n - r_s, v_n - v_s)
     d = min(d_f, d_n)
-    section = (v_f, r_f)
     ou = run(
         x + 1e-5 * d * eu,
         eta,
@@ -169,23 +189,10 @@ def saddle_node_gap(r, g, delta, tol=(1e-10, 1e-12), t_max=1e5) -> Gap | None:
     above = rest[rest > r]
     if above.size != 1:
         return None
-    r_f = _polish_root(q, above[0])
-    v_f = v_star(r_f, g, delta)
-    if 4.0 * v_f - g < 0.0:
+    geometry = _towards_focus(r, v, _polish_root(q, above[0]), J, g, delta)
+    if geometry is None or not geometry.lam[0] < 0.0:
         return None
-    eig = _eig_real(jacobian(r, v, J=J, g=g))
-    if eig is None:
-        return None
-    lam, V = eig
-    if not lam[0] < 0.0:
-        return None
-    es, ec = V[:, 0], V[:, 1]
-    x = np.array([r, v])
-    to_focus = np.array([r_f - r, v_f - v])
-    if ec @ to_focus < 0:
-        ec = -ec
-    d_f = float(np.linalg.norm(to_focus))
-    section = (v_f, r_f)
+    x, lam, es, ec, d_f, section = geometry
     # the centre-unstable branch is unique and attracts nearby orbits: start well away from the
     # saddle-node point, where the slow flow (∝ distance²) would otherwise cost a long time
     oc = run(x + 1e-2 * d_f * ec, eta, J, g, delta, section=section, t_max=t_max, tol=tol)

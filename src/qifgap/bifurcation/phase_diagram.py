@@ -41,7 +41,7 @@ import pandas as pd
 from scipy.optimize import brentq
 
 from .. import _validate as val
-from ..results import atomic_path
+from ..results import write_table
 from ._args import pair, tolerances
 from .closed_form import (
     cusp,
@@ -115,10 +115,8 @@ class PhaseDiagram:
         directory = Path(directory)
         paths = {}
         for name, df in self.tables().items():
-            path = directory / f"{name}.csv"
-            with atomic_path(path, suffix=".csv.tmp") as tmp:
-                df.to_csv(tmp, index=False)
-            paths[name] = path
+            paths[name] = directory / f"{name}.csv"
+            write_table(paths[name], df)
         return paths
 
 

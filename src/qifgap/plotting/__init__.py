@@ -12,59 +12,17 @@ and finite-threshold errors), :mod:`.rhythms` (rhythm onset of population models
 :mod:`.style` (style, colours, figure creation, saving).
 """
 
-from .bifurcation import (
-    REGION_COLORS,
-    VERIFICATION_MARKERS,
-    codim2_figure,
-    limit_cycles_figure,
-    mpr15_bifurcation_figure,
-    onset_figure,
-    phase_diagrams_figure,
-    plot_branch,
-    plot_phase_diagram,
-    plot_portrait,
-    plot_saddle_nodes,
-    verification_figure,
-)
-from .rhythms import rhythm_curves_figure, rhythm_onset_figure
-from .scaling import finite_size_figure
-from .style import COLORS, MF, NET, STYLE, figure, panel_label, save, style, styled
-from .timeseries import (
-    asymmetry_figure,
-    comparison_grid,
-    hysteresis_figure,
-    population_sweep_figure,
-    protocol_figure,
-)
+from importlib import import_module
 
+from .bifurcation import *  # noqa: F403
+from .rhythms import *  # noqa: F403
+from .scaling import *  # noqa: F403
+from .style import *  # noqa: F403  (binds the name ``style`` to the context, not the module)
+from .timeseries import *  # noqa: F403
+
+# the public names are the submodules' own lists, each written once there
 __all__ = [
-    "rhythm_onset_figure",
-    "rhythm_curves_figure",
-    "NET",
-    "MF",
-    "COLORS",
-    "STYLE",
-    "REGION_COLORS",
-    "VERIFICATION_MARKERS",
-    "style",
-    "styled",
-    "figure",
-    "save",
-    "panel_label",
-    "protocol_figure",
-    "comparison_grid",
-    "population_sweep_figure",
-    "hysteresis_figure",
-    "asymmetry_figure",
-    "plot_saddle_nodes",
-    "plot_branch",
-    "plot_portrait",
-    "plot_phase_diagram",
-    "mpr15_bifurcation_figure",
-    "phase_diagrams_figure",
-    "codim2_figure",
-    "limit_cycles_figure",
-    "onset_figure",
-    "verification_figure",
-    "finite_size_figure",
+    name
+    for module in ("style", "timeseries", "bifurcation", "scaling", "rhythms")
+    for name in import_module(f".{module}", __name__).__all__
 ]
