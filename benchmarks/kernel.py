@@ -11,7 +11,8 @@ Rows:
 * P = 1, g = 1 with Cauchy white noise γ = 1 (§7), against the same run without noise.
 
 Multi-threaded timings force ``threads`` on every block (network.ThreadChooser.ADAPTIVE = False).
-Run it on an otherwise idle machine.
+Run it on an otherwise idle machine. The rows run one after the other, so a slow spell of the
+machine can hit one row only; benchmarks/gap_threads.py interleaves P = 1, g = 0 and g = 1.
 
 Targets (issue 11): P = 1 no slower than the original (within 5 %; 0.386 ns per neuron-step at
 N = 1e5, g = 1, one thread, issue 2); P = 2 ≤ 0.45 ns per neuron-step on one thread at 1e5

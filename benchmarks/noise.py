@@ -6,11 +6,12 @@
 Times, in the same run and on one thread (η̄ = 1, Δ = 1, g = 1, J = 0, dt = 1e-4: spiking):
 
   (a) the kernel without noise: ``network.simulate(..., noise=0)``;
-  (b) the kernel with noise γ = 1: ``network.simulate(..., noise=1)`` (kernels._chunk_flight_noisy,
-      the kick ``scale * noise.cauchy(key, n0 + j, step)`` in the voltage update);
+  (b) the kernel with noise γ = 1: ``network.simulate(..., noise=1)`` (kernels._chunk_flight with
+      noisy=True: the kick ``scale * noise.cauchy(key, n0 + j, step)`` in the voltage update);
   (c) a naive noisy chunk loop: one ``np.random.random()`` and one ``np.tan`` per neuron-step.
 
-Target (issue 15): (b) − (a) ≤ 2 ns per neuron-step at N = 1e5.
+Target (issue 15): (b) − (a) ≤ 2 ns per neuron-step at N = 1e5. benchmarks/noise_parts.py splits
+(b) − (a) into the hash, the division and the tan polynomial.
 
 The kernel is compiled with ``error_model="numpy"``: with numba's default error model the
 division in tan(π w) carries a zero-divisor check and the noisy loop no longer vectorises (about

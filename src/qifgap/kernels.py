@@ -17,7 +17,7 @@ spike emitted in the same step.
 Noise (science.md §7): with γ_a > 0 each integrating neuron of a gets γ_a (dt/τ_a) ξ per step
 on top of its drift, ξ the standard Cauchy variate :func:`qifgap.noise.cauchy` of (the key of
 stream a, the neuron's index within a, the global step); flying neurons get none. Chunks of a
-population with γ_a = 0 run the noise-free chunk functions: no extra work. The kernel is
+population with γ_a = 0 run the noise-free loop of the chunk function: no extra work. The kernel is
 compiled with ``error_model="numpy"``, without which the division in ξ keeps the noisy loop
 from vectorising.
 
@@ -55,18 +55,36 @@ BLOWUP = 1
 BUFFER_FULL = 2
 
 
-@njit(cache=True, fastmath=_FASTMATH, inline="always")
-def _chunk_flight(x, eta, c, a, one_minus_cg, v_peak, v_reset, x_cross):
+@njit(cache=True, fastmath=_FASTMATH, inline="always", error_model="numpy")
+def _euler(v, eta, c, a, one_minus_cg, noisy, scale, key, n, step):
+    """One Euler step of an integrating neuron, c = dt/τ and G = Σ_b g_ab:
+    (1 − c G) V + c (V² + η + a), plus the kick scale · ξ(key, n, step) if noisy."""
+    vn = one_minus_cg * v + c * (v * v + eta + a)
+    if noisy:
+        vn += scale * cauchy(key, n, step)
+    return vn
+
+
+# One chunk function per reset rule serves both the noise-free and the noisy runs. run_block
+# passes ``noisy`` as a literal True or False, so after inlining LLVM folds the branch and each
+# call site compiles to one vectorised loop; the noise-free loop is the loop without the kick
+# (bit for bit: a flag computed inside, unswitched by LLVM, changed the reduction order).
+@njit(cache=True, fastmath=_FASTMATH, inline="always", error_model="numpy")
+def _chunk_flight(
+    x, eta, c, a, one_minus_cg, v_peak, v_reset, x_cross, noisy, scale, key, n0, step
+):
     """Advance the neurons of one chunk by one step (flight-time reset).
 
-    Returns (Σ V over integrating neurons, number of threshold crossings). Written as selects
-    on slices (no data-dependent branches, no index wrap-around) so that LLVM vectorises it.
+    :func:`_euler` for the integrating neurons; the select discards the step (and the kick) of
+    flying neurons. Returns (Σ V over integrating neurons,
+    number of threshold crossings). Written as selects on slices (no data-dependent branches,
+    no index wrap-around) so that LLVM vectorises it.
     """
     vsum = 0.0
     crossings = 0.0
     for j in range(x.size):
         xj = x[j]
-        vn = one_minus_cg * xj + c * (xj * xj + eta[j] + a)
+        vn = _euler(xj, eta[j], c, a, one_minus_cg, noisy, scale, key, n0 + j, step)
         integrating = vn if vn < v_peak else x_cross
         k = xj - 1.0
         flying = k if k >= REFRACTORY + 0.5 else v_reset
@@ -78,50 +96,14 @@ def _chunk_flight(x, eta, c, a, one_minus_cg, v_peak, v_reset, x_cross):
 
 
 @njit(cache=True, fastmath=_FASTMATH, inline="always", error_model="numpy")
-def _chunk_flight_noisy(x, eta, c, a, one_minus_cg, v_peak, v_reset, x_cross, scale, key, n0, step):
-    """:func:`_chunk_flight` with the kick scale·ξ(key, n0 + j, step), scale = γ dt/τ, in the
-    voltage update; the select discards it for flying neurons."""
+def _chunk_instant(x, eta, c, a, one_minus_cg, v_peak, v_reset, noisy, scale, key, n0, step):
+    """Advance the neurons of one chunk by one step (instantaneous reset), with the kick
+    scale · ξ(key, n0 + j, step) for every neuron if noisy: (Σ V, crossings)."""
     vsum = 0.0
     crossings = 0.0
     for j in range(x.size):
         xj = x[j]
-        kick = scale * cauchy(key, n0 + j, step)
-        vn = one_minus_cg * xj + c * (xj * xj + eta[j] + a) + kick
-        integrating = vn if vn < v_peak else x_cross
-        k = xj - 1.0
-        flying = k if k >= REFRACTORY + 0.5 else v_reset
-        xn = flying if xj >= REFRACTORY else integrating
-        x[j] = xn
-        crossings += 1.0 if xn == x_cross else 0.0
-        vsum += 0.0 if xn >= REFRACTORY else xn
-    return vsum, crossings
-
-
-@njit(cache=True, fastmath=_FASTMATH, inline="always", error_model="numpy")
-def _chunk_instant_noisy(x, eta, c, a, one_minus_cg, v_peak, v_reset, scale, key, n0, step):
-    """:func:`_chunk_instant` with the kick scale·ξ(key, n0 + j, step) for every neuron."""
-    vsum = 0.0
-    crossings = 0.0
-    for j in range(x.size):
-        xj = x[j]
-        kick = scale * cauchy(key, n0 + j, step)
-        vn = one_minus_cg * xj + c * (xj * xj + eta[j] + a) + kick
-        crossed = vn >= v_peak
-        xn = v_reset if crossed else vn
-        x[j] = xn
-        crossings += 1.0 if crossed else 0.0
-        vsum += xn
-    return vsum, crossings
-
-
-@njit(cache=True, fastmath=_FASTMATH, inline="always")
-def _chunk_instant(x, eta, c, a, one_minus_cg, v_peak, v_reset):
-    """Advance the neurons of one chunk by one step (instantaneous reset): (Σ V, crossings)."""
-    vsum = 0.0
-    crossings = 0.0
-    for j in range(x.size):
-        xj = x[j]
-        vn = one_minus_cg * xj + c * (xj * xj + eta[j] + a)
+        vn = _euler(xj, eta[j], c, a, one_minus_cg, noisy, scale, key, n0 + j, step)
         crossed = vn >= v_peak
         xn = v_reset if crossed else vn
         x[j] = xn
@@ -252,24 +234,26 @@ def run_block(
             p = chunk_pop[ch]
             scale = noise_scale[p]
             n0 = lo - chunk_lo[pop_chunks[p]]  # index within the population of neuron lo
-            if scale > 0.0 and instant:
-                pv, pc = _chunk_instant_noisy(
+            key = noise_keys[p]
+            if instant and scale > 0.0:  # literal flags: one loop per call site
+                pv, pc = _chunk_instant(
                     x[lo:hi], eta[lo:hi], c[p], drive[p], one_minus_cg[p], v_peak[p],
-                    v_reset[p], scale, noise_keys[p], n0, step,
-                )  # fmt: skip
-            elif scale > 0.0:
-                pv, pc = _chunk_flight_noisy(
-                    x[lo:hi], eta[lo:hi], c[p], drive[p], one_minus_cg[p], v_peak[p],
-                    v_reset[p], x_cross[p], scale, noise_keys[p], n0, step,
+                    v_reset[p], True, scale, key, n0, step,
                 )  # fmt: skip
             elif instant:
                 pv, pc = _chunk_instant(
-                    x[lo:hi], eta[lo:hi], c[p], drive[p], one_minus_cg[p], v_peak[p], v_reset[p]
-                )
+                    x[lo:hi], eta[lo:hi], c[p], drive[p], one_minus_cg[p], v_peak[p],
+                    v_reset[p], False, scale, key, n0, step,
+                )  # fmt: skip
+            elif scale > 0.0:
+                pv, pc = _chunk_flight(
+                    x[lo:hi], eta[lo:hi], c[p], drive[p], one_minus_cg[p], v_peak[p],
+                    v_reset[p], x_cross[p], True, scale, key, n0, step,
+                )  # fmt: skip
             else:
                 pv, pc = _chunk_flight(
                     x[lo:hi], eta[lo:hi], c[p], drive[p], one_minus_cg[p], v_peak[p],
-                    v_reset[p], x_cross[p],
+                    v_reset[p], x_cross[p], False, scale, key, n0, step,
                 )  # fmt: skip
             part_v[ch] = pv
             part_c[ch] = pc
