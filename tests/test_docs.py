@@ -80,6 +80,35 @@ def test_the_walk_reaches_every_key_of_the_schema(rows):
             "experiments.<name>.populations.<name>.tau_syn"} <= keys  # fmt: skip
 
 
+KEYWORDS = {
+    "$schema", "$ref", "$defs", "title", "description", "type", "default", "enum", "const",
+    "properties", "patternProperties", "additionalProperties", "propertyNames", "required",
+    "minProperties", "items", "minItems", "maxItems", "minimum", "maximum", "exclusiveMinimum",
+    "exclusiveMaximum", "pattern", "oneOf", "anyOf", "if", "then", "else",
+}  # fmt: skip
+
+
+def _unknown_keywords(node, path=()):
+    """(path, word) of every word of a schema node that is no JSON-Schema keyword used here:
+    a comma in a flow-style description (``{description: a, b}``) makes ``b`` one."""
+    if isinstance(node, list):
+        for k, sub in enumerate(node):
+            yield from _unknown_keywords(sub, (*path, str(k)))
+    elif isinstance(node, dict):
+        names = path and path[-1] in ("properties", "patternProperties", "$defs")
+        for word, sub in node.items():
+            if not names and word not in KEYWORDS:
+                yield ".".join(path), word
+            yield from _unknown_keywords(sub, (*path, word))
+
+
+def test_schema_words_are_keywords():
+    unknown = list(_unknown_keywords(yaml.safe_load(SCHEMA.read_text())))
+    assert not unknown, (
+        f"config/schema.yaml: not a schema keyword (quote the description?): {unknown}"
+    )
+
+
 def test_a_key_without_description_is_reported():
     """The check can fail: a key added without a description is named."""
     schema = yaml.safe_load(SCHEMA.read_text())
