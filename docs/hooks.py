@@ -221,7 +221,7 @@ def figure_registry(path=REGISTRY) -> dict[str, dict]:
         for keyword in getattr(value, "keywords", []):
             try:
                 fields[keyword.arg] = ast.literal_eval(keyword.value)
-            except ValueError:  # a lambda, a rule's output: not needed here
+            except (ValueError, TypeError, SyntaxError):  # a lambda, a rule's output: not needed
                 pass
         about, k = [], start + key.lineno - 2  # the comment lines just above the entry
         while k > start and lines[k].strip().startswith("#"):

@@ -123,7 +123,11 @@ def test_gallery_lists_every_registry_entry_with_its_claims():
     report = ROOT / "workflow" / "report"
     captions = {p.stem.removeprefix("figure_") for p in report.glob("figure_*.rst")}
     # the registry read with ast is the one Snakemake runs: each entry has its caption file
-    assert set(registry) == captions
+    assert set(registry) == captions, (
+        f"captions without an entry of FIGURE_REGISTRY as docs/hooks.py reads it (a dict literal "
+        f"in workflow/rules/figures.smk): {sorted(captions - set(registry))}; entries without a "
+        f"caption: {sorted(set(registry) - captions)}"
+    )
     page = hooks.gallery_page()
     sections = dict(re.findall(r"^## `([^`]+)`\n(.*?)(?=^## `|\Z)", page, flags=re.S | re.M))
     assert list(sections) == list(registry)
