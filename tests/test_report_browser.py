@@ -163,7 +163,7 @@ def test_probe_finds_a_figure_missing_from_the_report(report, tmp_path):
     """The check can fail: a report built without one of the run's figures (its entry and
     image deleted from the report's ``results`` table) is reported."""
     text = report.read_text()
-    start = text.index("var results = ") + len("var results = ")
+    start = text.index('var results = {"') + len("var results = ")  # the report's data
     results, end = json.JSONDecoder().raw_decode(text, start)
     figures = made_figures(report)
     gone = next(path for path in results if Path(path).name == figures[0])
