@@ -104,8 +104,8 @@ fig
 # make, and N; the chemical couplings `J[post][pre]` and the gap junctions `g[post][pre]`.
 # Its exact mean field has two equations per population plus one per synapse with τ_s > 0
 # (science.md §6). With gap junctions among the inhibitory cells (g_II = 1.5) the model
-# oscillates with a period of about 2.86 τ (≈ 35 Hz at τ = 10 ms); without them it is
-# stationary.
+# oscillates with a period of 2.83 τ (≈ 35 Hz at τ = 10 ms); without them it is stationary
+# (no period: "nan").
 
 # %%
 ei = Model.from_dict(
@@ -123,12 +123,24 @@ no_gaps = ei.set("g.I.I", 0.0)
 for name, model in (("g_II = 1.5", ei), ("g_II = 0", no_gaps)):
     run = meanfield.integrate(model=model, t_end=40.0).population("I")
     w = run.t >= 20.0
+    rhythm = run.r[w].std() > 1e-3  # a stationary state has no period
+    period = metrics.crossing_period(run.t[w], run.r[w]) if rhythm else float("nan")
     print(f"mean field, {name}: <r_I> = {run.r[w].mean():.3f}, std r_I = {run.r[w].std():.3f}, "
-          f"period {metrics.crossing_period(run.t[w], run.r[w]):.3f}")  # fmt: skip
+          f"period {period:.3f}")  # fmt: skip
+
+# %% [markdown]
+# The spiking network of the same model (N neurons per population, declared above) against
+# its mean field, with the gap junctions: the network has the mean field's rhythm.
 
 # %%
 ei_net = network.simulate(model=ei, t_end=T_END, threads=2)
 ei_mf = meanfield.integrate(model=ei, t_end=T_END, t_eval=ei_net.t)
+late = ei_net.t >= T_END / 2
+for label, run in (("network", ei_net), ("mean field", ei_mf)):
+    inh = run.population("I")
+    print(f"E–I {label}: <r_E> = {run.population('E').r[late].mean():.3f}, "
+          f"<r_I> = {inh.r[late].mean():.3f}, "
+          f"period of v_I {metrics.crossing_period(inh.t[late], inh.v[late]):.3f} τ")  # fmt: skip
 
 with plotting.style():
     fig, axes = plotting.figure(2, 1, figsize=(6.0, 3.6), sharex=True)

@@ -6,8 +6,14 @@ uncaught exceptions from the first line on, waits for the report's app to render
 the data of every result entry the way the report shows it (an ``<img>`` of its data URI) and
 writes what it found into the page, which ``chromium --dump-dom`` returns. Every figure the run
 made (``results/figures/*.png``) must be an entry whose image decodes with a non-zero size, and
-the page must log no error. ``QIFGAP_SCREENSHOT=1`` also saves the landing page to
-``docs/report.png``. Run by ``.ci/browser``.
+the page must log no error; the checks are shown to fail on a planted broken image, a planted
+console error and a figure left out of the report. ``QIFGAP_SCREENSHOT=1`` also saves the
+landing page to ``docs/report.png``. Run by ``.ci/browser``.
+
+``QIFGAP_WORKFLOW_RUN=<dir>`` reuses a finished run of config/test.yaml (CI: the default suite's,
+``<basetemp>/workflow0`` of tests/test_workflow.py) instead of running the workflow again:
+Snakemake is still run there first, so the report is of an up-to-date run whatever the
+directory holds (nothing is planned when it is complete).
 """
 
 from __future__ import annotations
@@ -87,28 +93,52 @@ def probe(report: Path) -> dict:
     return json.loads(html.unescape(match.group(1)))
 
 
+def _reused_run() -> Path | None:
+    """The finished run of config/test.yaml named by QIFGAP_WORKFLOW_RUN, if it is one."""
+    run = os.environ.get("QIFGAP_WORKFLOW_RUN")
+    if not run:
+        return None
+    run = Path(run)
+    if (run / "Snakefile").is_file() and (run / "config" / "test.yaml").is_file():
+        return run
+    print(f"QIFGAP_WORKFLOW_RUN={run} is not a workflow run; running the workflow here")
+    return None
+
+
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    work = copy_workflow(tmp_path_factory.mktemp("report"))
+    work = _reused_run() or copy_workflow(tmp_path_factory.mktemp("report"))
     snakemake(work, "--cores", "2", "--configfile", "config/test.yaml", timeout=1800)
     snakemake(work, "--cores", "2", "--configfile", "config/test.yaml",
               "--report", "results/report.html")  # fmt: skip
     return work / "results" / "report.html"
 
 
-def test_every_figure_entry_loads_without_console_errors(report):
-    found = probe(report)
-    figures = sorted(p.name for p in (report.parent / "figures").glob("*.png"))
-    assert figures, "the test config made no figures"
+def problems(found: dict, figures: list[str]) -> list[str]:
+    """What is wrong with the report the probe saw, given the figures (PNG names) the run made:
+    a figure without an entry or a caption, an image that does not load, a console error, an
+    app that did not render."""
     entries = {Path(e["path"]).name: e for e in found["entries"]}
-    missing = [name for name in figures if name not in entries]
-    assert not missing, f"figures without a report entry: {missing}"
-    images = {name: e for name, e in entries.items() if e["mime_type"].startswith("image/")}
-    broken = [name for name, e in images.items() if e.get("broken") or not e.get("width")]
-    assert not broken, f"entries whose image does not load: {broken}"
-    assert all(entries[name]["caption"] > 0 for name in figures), "a figure without a caption"
-    assert found["errors"] == []
-    assert found["app_children"] > 0 and "Loading Snakemake Report" not in found["text"]
+    out = [f"figure without a report entry: {name}" for name in figures if name not in entries]
+    out += [f"figure without a caption: {name}" for name in figures
+            if name in entries and not entries[name]["caption"]]  # fmt: skip
+    out += [f"entry whose image does not load: {name}" for name, e in entries.items()
+            if str(e["mime_type"]).startswith("image/") and (e.get("broken") or not e.get("width"))
+            ]  # fmt: skip
+    out += [f"console error: {error}" for error in found["errors"]]
+    if found["app_children"] <= 0 or "Loading Snakemake Report" in found["text"]:
+        out.append("the report's app did not render")
+    return out
+
+
+def made_figures(report: Path) -> list[str]:
+    return sorted(p.name for p in (report.parent / "figures").glob("*.png"))
+
+
+def test_every_figure_entry_loads_without_console_errors(report):
+    figures = made_figures(report)
+    assert figures, "the test config made no figures"
+    assert problems(probe(report), figures) == []
 
 
 def test_probe_finds_a_broken_image_and_a_console_error(report, tmp_path):
@@ -124,6 +154,23 @@ def test_probe_finds_a_broken_image_and_a_console_error(report, tmp_path):
     found = probe(copy)
     assert sum(bool(e.get("broken")) for e in found["entries"]) == 1
     assert found["errors"] == ["planted"]
+    found_problems = problems(found, made_figures(report))
+    assert len(found_problems) == 2 and found_problems[1] == "console error: planted"
+    assert found_problems[0].startswith("entry whose image does not load: ")
+
+
+def test_probe_finds_a_figure_missing_from_the_report(report, tmp_path):
+    """The check can fail: a report built without one of the run's figures (its entry and
+    image deleted from the report's ``results`` table) is reported."""
+    text = report.read_text()
+    start = text.index('var results = {"') + len("var results = ")  # the report's data
+    results, end = json.JSONDecoder().raw_decode(text, start)
+    figures = made_figures(report)
+    gone = next(path for path in results if Path(path).name == figures[0])
+    del results[gone]
+    copy = tmp_path / "report.html"
+    copy.write_text(text[:start] + json.dumps(results) + text[end:])
+    assert problems(probe(copy), figures) == [f"figure without a report entry: {figures[0]}"]
 
 
 def test_landing_page_screenshot(report, tmp_path):
