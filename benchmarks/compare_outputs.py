@@ -4,8 +4,9 @@
 
 For every file present in both (benchmarks/, logs and the numba cache left out):
 * ``.npz``: every array bit for bit, and the JSON ``params`` entry equal but for the version;
-* ``.csv``/``.tsv``: same columns and rows; numbers within a relative 1e-9 (tables are written
-  with ten significant digits since 0.2.0, with twelve or full precision before), text equal;
+* ``.csv``/``.tsv``: same rows, every old column in the new table with numbers within a
+  relative 1e-9 (tables are written with ten significant digits since 0.2.0, with twelve or
+  full precision before) and equal text; columns the new version adds are listed, not judged;
 * ``.json``: equal but for ``version`` keys; numbers within a relative 1e-9;
 * figures (``.pdf``/``.png``) and other files: bytes compared, reported, not judged.
 Prints one line per file (``identical``, ``equal`` = within the tolerance, or what differs) and
@@ -63,10 +64,11 @@ def _json_equal(a, b, path="") -> list[str]:
 def _table(old: Path, new: Path) -> str | None:
     sep = "\t" if old.suffix == ".tsv" else ","
     a, b = pd.read_csv(old, sep=sep), pd.read_csv(new, sep=sep)
-    if list(a.columns) != list(b.columns):
-        return f"columns {list(a.columns)} vs {list(b.columns)}"
-    if a.shape != b.shape:
-        return f"shape {a.shape} vs {b.shape}"
+    gone = [c for c in a.columns if c not in b.columns]
+    if gone:
+        return f"columns removed: {gone}"
+    if len(a) != len(b):
+        return f"rows {len(a)} vs {len(b)}"
     worst = 0.0
     for c in a.columns:
         x, y = a[c], b[c]
@@ -81,7 +83,10 @@ def _table(old: Path, new: Path) -> str | None:
             worst = max(worst, float(err.max(initial=0.0)))
         elif not x.astype(str).equals(y.astype(str)):
             return f"column {c}: text differs"
-    return None if worst <= RTOL else f"max relative difference {worst:.3g}"
+    if worst > RTOL:
+        return f"max relative difference {worst:.3g}"
+    added = [c for c in b.columns if c not in a.columns]
+    return ("", f"equal, columns added: {added}") if added else None
 
 
 def _npz(old: Path, new: Path) -> str | None:
@@ -93,8 +98,12 @@ def _npz(old: Path, new: Path) -> str | None:
                 d = _json_equal(json.loads(str(a[k])), json.loads(str(b[k])))
                 if d:
                     return f"params: {'; '.join(d[:3])}"
-            elif a[k].shape != b[k].shape or a[k].tobytes() != b[k].tobytes():
-                return f"array {k} differs"
+            elif a[k].shape != b[k].shape:
+                return f"array {k}: shape {a[k].shape} vs {b[k].shape}"
+            elif a[k].tobytes() != b[k].tobytes():
+                x, y = a[k].astype(float), b[k].astype(float)
+                err = np.abs(x - y) / np.maximum(np.maximum(np.abs(x), np.abs(y)), 1e-300)
+                return f"array {k} differs: max relative difference {np.nanmax(err):.3g}"
     return None
 
 
@@ -121,7 +130,10 @@ def compare(old_root: Path, new_root: Path):
         else:
             rows.append((rel, "bytes differ (not judged)", False))
             continue
-        rows.append((rel, "equal" if d is None else d, d is not None))
+        if isinstance(d, tuple):  # equal on the old columns; new columns noted, not judged
+            rows.append((rel, d[1], False))
+        else:
+            rows.append((rel, "equal" if d is None else d, d is not None))
     return rows, sorted(old - new), sorted(new - old)
 
 
@@ -133,7 +145,7 @@ def main() -> int:
     rows, only_old, only_new = compare(args.old, args.new)
     for rel, what, _ in rows:
         print(f"{rel}: {what}")
-    counts = {k: sum(w == k for _, w, _ in rows) for k in ("identical", "equal")}
+    counts = {k: sum(w.startswith(k) for _, w, _ in rows) for k in ("identical", "equal")}
     failed = [r for r in rows if r[2]]
     print(
         f"\n{len(rows)} files in both: {counts['identical']} identical, {counts['equal']} equal "
