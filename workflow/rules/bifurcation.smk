@@ -131,6 +131,9 @@ for _name, _entry in RHYTHMS.items():
             _model.index(_entry["population"])
         if _entry["range"][0] == _entry["range"][1]:
             raise ValueError("range: low and high must differ")
+        for _key in _entry.get("verification", {}).get("curves", []):
+            if _key not in _entry.get("curves", {}):
+                raise ValueError(f"verification.curves: {_key} is not one of curves")
     except ValueError as exc:
         sys.stderr.write(f"config error: rhythms.{_name}: {exc}\n")
         sys.exit(1)
