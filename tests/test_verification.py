@@ -13,7 +13,6 @@ from qifgap import bifurcation, meanfield, network
 from qifgap import verification as ver
 from qifgap.bifurcation import from_model
 from qifgap.bifurcation.equilibria import equilibrium
-from qifgap.bifurcation.system import rest_state
 from qifgap.model import FiringRateBatch, FiringRateEquations, rhs_populations
 from qifgap.populations import Model
 
@@ -313,10 +312,14 @@ def test_meanfield_protocol_reproduces_the_ei_labels():
     # amplitudes: stationary runs far below the threshold, cycles far above it
     assert starts[starts.end == "fixed point"].amp_r.max() < 0.03
     assert starts[starts.end == "oscillation"].amp_r.min() > 0.3
-    unstable = []
-    for m in ver.models_at(EI, points):
+    # the equilibrium continued by Newton along each row, from the stable one at g_II = 0
+    unstable, x = [], None
+    for m, row in zip(ver.models_at(EI, points), points.itertuples(index=False), strict=True):
         system = from_model(m)
-        x = equilibrium(system, rest_state(system, t_end=50.0))
+        if row[0] == 0.0:
+            x = np.array(starts[(starts["g.I.I"] == 0.0) & (starts["J.I.I"] == row[1])]
+                         .start_y.iloc[0].split(), dtype=float)  # fmt: skip
+        x = equilibrium(system, x)
         unstable.append(np.linalg.eigvals(system.jacobian(x, system.params)).real.max() > 0)
     assert (table.label_mf == "oscillation").tolist() == unstable
 
