@@ -144,7 +144,7 @@ def _verification_marks(ax, table, p, key, band):
                 ax.scatter(pts[p], pts[key], s=14, marker=marker, edgecolors=color,
                            facecolors=color if face is None else face, linewidths=0.8,
                            label=None if label in ax.get_legend_handles_labels()[1] else label,
-                           zorder=3)  # fmt: skip
+                           zorder=3, clip_on=False)  # fmt: skip
 
 
 def _model_value(entry, key):
