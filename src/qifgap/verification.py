@@ -558,9 +558,10 @@ def model_attractors(models, *, population=None, t_find=60.0, dt=5e-3) -> list[l
             amp_early = max(rms_amplitude(y[:half, a]) for a in range(P))
             amp_late = max(rms_amplitude(y[half:, a]) for a in range(P))
             if amp_late >= CYCLE_THRESHOLD and amp_late >= 0.9 * amp_early:
-                r = y[half:, ref]
-                cycles.append(Attractor(OSCILLATION, float(y[-1, ref]), float(y[-1, P + ref]),
-                                        float(r.min()), float(r.max()), tuple(map(float, y[-1]))))
+                r, end = y[half:, ref], tuple(map(float, y[-1]))
+                cycle = Attractor(OSCILLATION, end[ref], end[P + ref], float(r.min()),
+                                  float(r.max()), end)  # fmt: skip
+                cycles.append(cycle)
             x = _stable_equilibrium(m, y[half:].mean(axis=0))
             if x is not None:
                 fixed.append(x)
@@ -575,8 +576,11 @@ def _merge(fixed, cycles, P, ref) -> list[Attractor]:
         if not any(np.max(np.abs(x - u)) < 1e-6 * (1 + np.max(np.abs(u))) for u in unique):
             unique.append(x)
     names = ["fixed point"] if len(unique) == 1 else ["fixed point low", "fixed point high"]
-    found = [Attractor(name, float(x[ref]), float(x[P + ref]), float(x[ref]), float(x[ref]),
-                       tuple(map(float, x))) for name, x in zip(names, unique, strict=False)]  # fmt: skip
+    found = [
+        Attractor(name, float(x[ref]), float(x[P + ref]), float(x[ref]), float(x[ref]),
+                  tuple(map(float, x)))
+        for name, x in zip(names, unique, strict=False)
+    ]  # fmt: skip
     for c in cycles:
         if not any(a.kind == OSCILLATION and abs(a.r_max - c.r_max) < 0.02 * c.r_max
                    for a in found):  # fmt: skip
@@ -690,8 +694,8 @@ def meanfield_model_starts(model: Model, points: pd.DataFrame, *, hold=20.0, thr
     kick = val.non_negative("kick", kick)
     models = models_at(model, points)
     found_all = model_attractors(models, population=population)
-    starts = [(point, m, a, found) for point, m, found in
-              zip(points.to_dict("records"), models, found_all, strict=True) for a in found]  # fmt: skip
+    rows = zip(points.to_dict("records"), models, found_all, strict=True)
+    starts = [(point, m, a, found) for point, m, found in rows for a in found]
     if not starts:
         return pd.DataFrame()
     P = models[0].P
@@ -754,9 +758,12 @@ def compare_model_classes(starts: pd.DataFrame, curve: pd.DataFrame, *, keys, sc
         "starts": int(len(starts)),
         "stayed": _share(starts.stays.astype(bool)),
         "regions": {
-            label: {"points": int(len(grp)), "agreement": _share(grp.agree),
-                    "points_away": int((grp.distance > band).sum()),
-                    "agreement_away": _share(grp.agree[grp.distance > band])}
+            label: {
+                "points": int(len(grp)),
+                "agreement": _share(grp.agree),
+                "points_away": int((grp.distance > band).sum()),
+                "agreement_away": _share(grp.agree[grp.distance > band]),
+            }
             for label, grp in out.groupby("label_mf")
         },  # fmt: skip
         "confusion": {
