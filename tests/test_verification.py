@@ -366,3 +366,37 @@ def test_network_starts_with_the_synaptic_trace():
     assert rates[0.0] > 1.5 * node.y[0]
     with pytest.raises(ValueError, match="s_init.I"):
         network.simulate(model=m, t_end=0.1, s_init={"I": -1.0})
+
+
+def test_rhythm_curves_figure_draws_one_mark_per_verified_point():
+    """The marks on the rhythm_curves figure: one per grid point, coloured by agreement (green
+    agrees, red disagrees, grey in the band), filled where the mean field oscillates."""
+    import matplotlib.colors as mcolors
+    from matplotlib.collections import PathCollection
+
+    from qifgap import plotting
+
+    entry = {"model": EI.to_dict(), "parameter": "g.I.I", "range": [0.0, 3.0],
+             "curves": {"J.I.I": [-20.0, -2.0]}, "verification": {"band": 0.1}}  # fmt: skip
+    curve = pd.DataFrame({"g.I.I": [0.85, 0.9, 0.95], "J.I.I": [-20.0, -11.0, -2.0],
+                          "frequency": [0.34, 0.35, 0.37], "point": ["", "", ""],
+                          "branch": [1, 1, 1]})  # fmt: skip
+    classes = pd.DataFrame({"g.I.I": [0.0, 0.6, 1.2, 3.0], "J.I.I": [-20.0, -20.0, -2.0, -2.0],
+                            "label_mf": ["one stable state", "one stable state", "oscillation",
+                                         "oscillation"],
+                            "agree": [True, True, False, True],
+                            "distance": [0.3, 0.08, 0.12, 0.7]})  # fmt: skip
+    hopf = pd.DataFrame({"g.I.I": [0.9], "frequency": [0.35]})
+    fig = plotting.rhythm_curves_figure(
+        [curve], hopf, entry=entry, curve_keys=["J.I.I"], verification=[classes],
+        verified_keys=["J.I.I"],
+    )  # fmt: skip
+    ax = fig.axes[0]
+    marks = [c for c in ax.collections if isinstance(c, PathCollection)]
+    points = np.vstack([c.get_offsets() for c in marks])
+    assert sorted(map(tuple, points)) == sorted(zip(classes["g.I.I"], classes["J.I.I"],
+                                                    strict=True))  # fmt: skip
+    red = [c for c in marks if np.allclose(c.get_edgecolor()[0], mcolors.to_rgba("#b00000"))]
+    assert len(red) == 1 and tuple(red[0].get_offsets()[0]) == (1.2, -2.0)
+    labels = ax.get_legend_handles_labels()[1]
+    assert set(labels) == {"network agrees", "network disagrees", "in the band (not scored)"}

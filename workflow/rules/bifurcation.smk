@@ -152,7 +152,7 @@ rule bifurcation_rhythm_onset:
         hopf=f"{RESULTS}/bifurcation/rhythms/{{rhythm}}/hopf.csv",
         cycles=f"{RESULTS}/bifurcation/rhythms/{{rhythm}}/cycles.csv",
     params:
-        entry=lambda wildcards: RHYTHMS[wildcards.rhythm],
+        entry=lambda wildcards: rhythm_model_entry(wildcards.rhythm),
         code=script_code("bifurcation_rhythm_onset"),
     log:
         f"{LOGS}/bifurcation_rhythm_onset/{{rhythm}}.log",
@@ -169,7 +169,7 @@ rule bifurcation_rhythm_curve:
     output:
         table=f"{RESULTS}/bifurcation/rhythms/{{rhythm}}/hopf_curve_{{key}}.csv",
     params:
-        entry=lambda wildcards: RHYTHMS[wildcards.rhythm],
+        entry=lambda wildcards: rhythm_model_entry(wildcards.rhythm),
         key=lambda wildcards: wildcards.key,
         code=script_code("bifurcation_rhythm_curve"),
     log:

@@ -115,6 +115,12 @@ def verification_chunks(g_name):
     return [points.iloc[k : k + size] for k in range(0, len(points), size)]
 
 
+def rhythm_model_entry(rhythm):
+    """A rhythm entry without its verification settings: the parameters of the continuation
+    jobs, which a change of the spiking verification must not rerun."""
+    return {k: v for k, v in RHYTHMS[rhythm].items() if k != "verification"}
+
+
 def rhythm_verification_keys(rhythm):
     """The curve keys of a rhythm entry whose (parameter, key) window is verified by networks
     (config rhythms.<name>.verification.curves; RHYTHMS is read when a job is planned)."""

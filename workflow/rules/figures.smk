@@ -210,7 +210,7 @@ FIGURE_REGISTRY = {
             hopf=rules.bifurcation_rhythm_onset.output.hopf,
             cycles=rules.bifurcation_rhythm_onset.output.cycles,
         ),
-        params=dict(entry=lambda wildcards: RHYTHMS[wildcards.rhythm]),
+        params=dict(entry=lambda wildcards: rhythm_model_entry(wildcards.rhythm)),
         targets=lambda: [f"rhythm_onset_{name}" for name in RHYTHMS],
         plot="rhythm_onset_figure",
     ),
