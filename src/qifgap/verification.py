@@ -481,7 +481,6 @@ def compare_classes(starts: pd.DataFrame, tables, *, g, delta, band=0.75,
 # (:func:`meanfield_model_starts`), must reproduce the mean-field labels: the threshold and the
 # hold are shown on the exact model first.
 
-STATIONARY = "fixed point"
 RATE_SMOOTHING = 0.2  # τ: the boxcar over which rates are averaged before their amplitude
 START_RATES = ((0.05, -1.0), (0.3, 0.0), (1.0, -0.5), (2.5, 0.5))  # (r, v) of every population
 
@@ -528,11 +527,12 @@ def _stable_equilibrium(m: Model, x0):
 def model_attractors(models, *, population=None, t_find=60.0, dt=5e-3) -> list[list[Attractor]]:
     """The attractors of the firing-rate equations of every model of ``models`` (one grid): RK4
     (step ``dt``) for ``t_find`` τ from the starts :data:`START_RATES` (every population at that
-    (r, v), s = r); a run whose rate amplitude (largest over the populations) over the last
-    20 τ is above 10⁻³ and not decaying lies on a stable cycle; from the mean of every other run
-    (and of every cycle: a stable equilibrium inside it) Newton gives an equilibrium, kept if
-    stable. Duplicates are merged; fixed points are named as in :func:`attractors` (by the
-    total rate), the reference population (``population``, default the last) gives r, v."""
+    (r, v), s = r). A run whose rate amplitude (largest over the populations) over the last
+    quarter of the run is above 10⁻³ and not below 0.9 of that over the quarter before lies on
+    a stable cycle; from the mean of the last quarter of every run (for a cycle: a stable
+    equilibrium inside it) Newton gives an equilibrium, kept if stable. Duplicates are merged;
+    fixed points are named as in :func:`attractors` (by the total rate); the reference
+    population (``population``, default the last) gives r, v."""
     models = list(models)
     t_find = val.positive("t_find", t_find)
     dt = val.positive("dt", dt)
