@@ -110,7 +110,35 @@ def _write_results(root: Path, mpr15_series) -> Path:
     rhythm = root / "bifurcation/rhythms/ei_gap"
     _tsv(rhythm / "hopf.csv", [{"g.I.I": 0.8128, "l1": -0.1545, "criticality": "supercritical"}])
     _tsv(rhythm / "cycles.csv", {"g.I.I": [0.9, 1.5], "period": [2.9, 2.834], "stable": True})
+    _rhythm_verification(root, agreement_away=1.0)
     return root
+
+
+def _rhythm_verification(root: Path, *, agreement_away, protocol=1.0, N=2000) -> None:
+    """The summary of a rhythm's spiking verification (default config: 6 x 6 grid)."""
+    path = root / "verification/rhythms/ei_gap/J.I.I/summary.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"N": N, "points": 36, "points_away_from_curves": 30,
+                                "agreement_away": agreement_away,
+                                "protocol_agreement": protocol}))  # fmt: skip
+
+
+def test_rhythm_verification_claims_fail_below_their_thresholds(results):
+    """28/30 away from the curve (0.933) passes at N = 2000; 26/30 fails; at N = 300 the
+    threshold is 0.5; a protocol that misses one point of 36 (0.972) fails."""
+
+    def status(part):
+        table = claims.evaluate(results, figures=FIGURES)
+        return table[table.figure.eq("rhythm_curves") & table.claim.str.contains(part)].status
+
+    _rhythm_verification(results, agreement_away=28 / 30)
+    assert status("spiking networks").tolist() == ["pass"]
+    _rhythm_verification(results, agreement_away=26 / 30)
+    assert status("spiking networks").tolist() == ["fail"]
+    _rhythm_verification(results, agreement_away=26 / 30, N=300)
+    assert status("spiking networks").tolist() == ["pass"]
+    _rhythm_verification(results, agreement_away=1.0, protocol=35 / 36)
+    assert status("mean field itself").tolist() == ["fail"]
 
 
 @pytest.fixture

@@ -9,8 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qifgap import bifurcation, meanfield
+from qifgap import bifurcation, meanfield, network
 from qifgap import verification as ver
+from qifgap.bifurcation import from_model
+from qifgap.bifurcation.equilibria import equilibrium
+from qifgap.model import FiringRateBatch, FiringRateEquations, rhs_populations
+from qifgap.populations import Model
 
 GRID = {"eta": {"min": -8.0, "max": 6.0, "n": 16}, "J": {"min": -2.0, "max": 16.0, "n": 16}}
 
@@ -219,3 +223,180 @@ def test_compare_classes_counts_all_points_and_coexistence_separately():
     assert summary["coexistence_points"] == 2 and summary["agreement_coexistence"] == 0.5
     assert summary["regions"]["oscillation + fixed point"]["agreement"] == 0.5
     assert summary["confusion"]["oscillation + fixed point -> one stable state"] == 1
+
+
+# P populations: the E–I model of science.md §6 on a grid in (g_II, J_II) ---------------------
+
+EI = Model.from_dict({
+    "populations": {"E": {"eta_bar": 1.0}, "I": {"eta_bar": 2.0, "tau_syn": 0.5}},
+    "J": {"E": {"E": 5.0, "I": -10.0}, "I": {"E": 10.0, "I": -10.0}},
+    "g": {"I": {"I": 1.5}},
+})  # fmt: skip
+EI_GRID = {"g.I.I": {"min": 0.0, "max": 3.0, "n": 6}, "J.I.I": {"min": -20.0, "max": -2.0, "n": 6}}
+
+
+def _coefficients(m):
+    return dict(eta_bar=m.eta_bar, delta=m.width, tau=m.tau, tau_syn=m.tau_syn, J=m.J, g=m.g,
+                kappa=m.kappa)  # fmt: skip
+
+
+def test_firing_rate_batch_equals_rhs_populations():
+    """The batched right-hand side of several E–I models equals rhs_populations per model."""
+    models = ver.models_at(EI, pd.DataFrame({"g.I.I": [0.0, 1.5, 3.0], "J.I.I": [-20, -10, -2]}))
+    rng = np.random.default_rng(1)
+    y = np.abs(rng.normal(size=(5, 3))) + np.array([[0], [0], [-1], [-1], [0]])
+    batch = FiringRateBatch([FiringRateEquations(**_coefficients(m)) for m in models])
+    want = np.array([rhs_populations(y[:, k], **_coefficients(m))
+                     for k, m in enumerate(models)]).T  # fmt: skip
+    assert batch.rhs(y) == pytest.approx(want, rel=1e-12, abs=1e-12)
+
+
+def test_parameter_grid_first_key_fastest():
+    grid = ver.parameter_grid(EI_GRID)
+    assert list(grid.columns) == ["g.I.I", "J.I.I"] and len(grid) == 36
+    assert grid["g.I.I"].iloc[:6].tolist() == pytest.approx([0.0, 0.6, 1.2, 1.8, 2.4, 3.0])
+    assert (grid["J.I.I"].iloc[:6] == -20.0).all() and grid["J.I.I"].iloc[-1] == -2.0
+    same = ver.parameter_grid({"eta_bar": GRID["eta"], "J": GRID["J"]})
+    pd.testing.assert_frame_equal(ver.grid_points(GRID["eta"], GRID["J"]), same)
+
+
+def test_ei_attractors_are_the_science_reference_states():
+    """science.md §6: at g_II = 1.5 a rhythm with ⟨r_I⟩ = 0.319, std r_I = 0.312 (checked on an
+    independent DOP853 run from the found cycle point, over 10 periods of 2.834 τ); at g_II = 0
+    one stable state with r_I = 0.286."""
+    models = ver.models_at(EI, pd.DataFrame({"g.I.I": [1.5, 0.0]}))
+    (cycle,), (node,) = ver.model_attractors(models)
+    assert cycle.kind == "oscillation" and node.kind == "fixed point"
+    assert node.r == pytest.approx(0.286, abs=1e-3)
+    ts = meanfield.integrate(model=models[0], t_end=28.34, y0=list(cycle.y), rtol=1e-10,
+                             atol=1e-12, dt_out=1e-3)  # fmt: skip
+    r_I = ts.population("I").r[:-1]
+    assert r_I.mean() == pytest.approx(0.319, abs=2e-3)
+    assert r_I.std() == pytest.approx(0.312, abs=3e-3)
+    assert r_I.min() == pytest.approx(cycle.r_min, abs=5e-3)
+    assert r_I.max() == pytest.approx(cycle.r_max, abs=5e-3)
+
+
+def test_classify_rates_smoothed_sinusoid_and_fixed_points():
+    """A rate sin wave of period 1: 2√2 std = peak-to-peak 2a, times the boxcar's gain
+    sin(π w)/(π w) for the smoothing w = 0.2 (0.9355); a constant run is its fixed point."""
+    t = np.arange(0.0, 20.0, 0.01)
+    node = ver.Attractor("fixed point", 0.3, -0.2, 0.3, 0.3, (0.1, 0.3, -1.0, -0.2, 0.3))
+    r = np.column_stack([0.1 + 0.0 * t, 0.3 + 0.2 * np.sin(2 * np.pi * t)])
+    out = ver.classify_rates(t, r, found=[node], start="fixed point", threshold=0.1)
+    gain = math.sin(math.pi * 0.2) / (math.pi * 0.2)
+    assert out["amp_r"] == pytest.approx(0.4 * gain, rel=0.01)
+    assert out["end"] == "oscillation" and not out["stays"]
+    flat = np.column_stack([0.1 + 0.0 * t, 0.3 + 0.0 * t])
+    assert ver.classify_rates(t, flat, found=[node], start="fixed point", threshold=0.1) == {
+        "end": "fixed point", "stays": True, "amp_r": pytest.approx(0.0, abs=1e-12),
+        "mean_r0": pytest.approx(0.1),
+        "mean_r1": pytest.approx(0.3)}  # fmt: skip
+    other = ver.classify_rates(t, 3 * flat, found=[node], start="fixed point", threshold=0.1)
+    assert other["end"] == "other fixed point"
+
+
+def test_meanfield_protocol_reproduces_the_ei_labels():
+    """The protocol test: the default config's (g_II, J_II) grid, classified by running the
+    protocol (kick 0.1, hold 20 τ, threshold 0.1 on the smoothed rate amplitude) on the mean
+    field itself, gives the labels of its attractors on ≥ 99 % of the points; and those labels
+    are the linear stability of the equilibrium (supercritical Hopf: a cycle exactly where the
+    equilibrium is unstable)."""
+    points = ver.parameter_grid(EI_GRID)
+    starts = ver.meanfield_model_starts(EI, points, hold=20.0, threshold=0.1, kick=0.1)
+    table, summary = ver.compare_model_classes(
+        starts, pd.DataFrame(columns=list(EI_GRID)), keys=list(EI_GRID), scale=[3.0, 18.0]
+    )
+    assert summary["points"] == 36 and summary["agreement_all"] >= 0.99
+    assert set(table.label_mf) == {"one stable state", "oscillation"}
+    # amplitudes: stationary runs far below the threshold, cycles far above it
+    assert starts[starts.end == "fixed point"].amp_r.max() < 0.03
+    assert starts[starts.end == "oscillation"].amp_r.min() > 0.3
+    # the equilibrium continued by Newton along each row, from the stable one at g_II = 0
+    unstable, x = [], None
+    for m, row in zip(ver.models_at(EI, points), points.itertuples(index=False), strict=True):
+        system = from_model(m)
+        if row[0] == 0.0:
+            x = np.array(starts[(starts["g.I.I"] == 0.0) & (starts["J.I.I"] == row[1])]
+                         .start_y.iloc[0].split(), dtype=float)  # fmt: skip
+        x = equilibrium(system, x)
+        unstable.append(np.linalg.eigvals(system.jacobian(x, system.params)).real.max() > 0)
+    assert (table.label_mf == "oscillation").tolist() == unstable
+
+
+def test_network_each_side_of_the_hopf_curve():
+    """J_II = −9.2: the Hopf curve crosses g_II ≈ 0.9. The network (N = 2000 per population)
+    started on the equilibrium at g_II = 0.6 stays stationary at the mean field's rates; started
+    on the cycle at g_II = 1.2 it keeps the cycle's amplitude of the smoothed rate."""
+    points = pd.DataFrame({"g.I.I": [0.6, 1.2], "J.I.I": [-9.2, -9.2]})
+    net = ver.verify_model_points(EI, points, N=2000, hold=12.0, threshold=0.1)
+    mf = ver.meanfield_model_starts(EI, points, hold=12.0, threshold=0.1, kick=0.0)
+    assert net.start.tolist() == ["fixed point", "oscillation"] == mf.start.tolist()
+    assert net.end.tolist() == ["fixed point", "oscillation"] and net.stays.all()
+    node, cycle = net.iloc[0], net.iloc[1]
+    assert node.amp_r < 0.1 and node.mean_r1 == pytest.approx(node.start_r, rel=0.05)
+    assert cycle.amp_r == pytest.approx(mf.amp_r.iloc[1], rel=0.15)
+    assert mf.amp_r.iloc[1] > 0.4
+
+
+def test_verify_model_points_validates_before_work():
+    points = pd.DataFrame({"g.I.I": [1.0]})
+    with pytest.raises(ValueError, match="N must be"):
+        ver.verify_model_points(EI, points, N=0)
+    with pytest.raises(ValueError, match="threshold"):
+        ver.verify_model_points(EI, points, threshold=-1.0)
+    with pytest.raises(ValueError, match="g.I.X"):
+        ver.verify_model_points(EI, pd.DataFrame({"g.I.X": [1.0]}))
+
+
+def test_network_starts_with_the_synaptic_trace():
+    """s_init: one inhibitory population with slow synapses (τ_s = 5) started on its mean-field
+    equilibrium, trace included, fires at the equilibrium rate from the start; with the trace
+    at 0 (no inhibition yet) it fires far above it. A negative trace is refused by name."""
+    m = Model.from_dict({"populations": {"I": {"eta_bar": 4.0, "tau_syn": 5.0, "N": 2000}},
+                         "J": {"I": {"I": -10.0}}})  # fmt: skip
+    (node,) = ver.model_attractors([m])[0]
+    v_init = {"I": ver.lorentzian_voltages(N=2000, r=node.y[0], v=node.y[1])}
+    rates = {}
+    for s in (node.y[2], 0.0):
+        res = network.simulate(model=m, t_end=1.0, dt=1e-4, v_init=v_init, s_init={"I": s},
+                               raster_neurons=0)  # fmt: skip
+        rates[s] = res.r[:, 0].mean()
+    assert rates[node.y[2]] == pytest.approx(node.y[0], rel=0.05)
+    assert rates[0.0] > 1.5 * node.y[0]
+    with pytest.raises(ValueError, match="s_init.I"):
+        network.simulate(model=m, t_end=0.1, s_init={"I": -1.0})
+
+
+def test_rhythm_curves_figure_draws_one_mark_per_verified_point():
+    """The marks on the rhythm_curves figure: one per grid point, coloured by agreement (green
+    agrees, red disagrees, grey in the band), filled where the mean field oscillates."""
+    import matplotlib.colors as mcolors
+    from matplotlib.collections import PathCollection
+
+    from qifgap import plotting
+
+    entry = {"model": EI.to_dict(), "parameter": "g.I.I", "range": [0.0, 3.0],
+             "curves": {"J.I.I": [-20.0, -2.0]}, "verification": {"band": 0.1}}  # fmt: skip
+    curve = pd.DataFrame({"g.I.I": [0.85, 0.9, 0.95], "J.I.I": [-20.0, -11.0, -2.0],
+                          "frequency": [0.34, 0.35, 0.37], "point": ["", "", ""],
+                          "branch": [1, 1, 1]})  # fmt: skip
+    classes = pd.DataFrame({"g.I.I": [0.0, 0.6, 1.2, 3.0], "J.I.I": [-20.0, -20.0, -2.0, -2.0],
+                            "label_mf": ["one stable state", "one stable state", "oscillation",
+                                         "oscillation"],
+                            "agree": [True, True, False, True],
+                            "distance": [0.3, 0.08, 0.12, 0.7]})  # fmt: skip
+    hopf = pd.DataFrame({"g.I.I": [0.9], "frequency": [0.35]})
+    fig = plotting.rhythm_curves_figure(
+        [curve], hopf, entry=entry, curve_keys=["J.I.I"], verification=[classes],
+        verified_keys=["J.I.I"],
+    )  # fmt: skip
+    ax = fig.axes[0]
+    marks = [c for c in ax.collections if isinstance(c, PathCollection)]
+    points = np.vstack([c.get_offsets() for c in marks])
+    assert sorted(map(tuple, points)) == sorted(zip(classes["g.I.I"], classes["J.I.I"],
+                                                    strict=True))  # fmt: skip
+    red = [c for c in marks if np.allclose(c.get_edgecolor()[0], mcolors.to_rgba("#b00000"))]
+    assert len(red) == 1 and tuple(red[0].get_offsets()[0]) == (1.2, -2.0)
+    labels = ax.get_legend_handles_labels()[1]
+    assert set(labels) == {"network agrees", "network disagrees", "in the band (not scored)"}

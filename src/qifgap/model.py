@@ -40,6 +40,7 @@ __all__ = [
     "jacobian_populations",
     "synaptic",
     "FiringRateEquations",
+    "FiringRateBatch",
     "kuramoto_from_rv",
     "spike_asymmetry",
     "width",
@@ -136,6 +137,48 @@ class FiringRateEquations:
         for k, b in enumerate(self._syn):
             out[2 * P + k] = (r[b] - s[k]) * self._inv_tau_syn[k]
         return np.array(out)
+
+
+class FiringRateBatch:
+    """The P-population right-hand side of many models with the same state layout (the same
+    populations with τ_s > 0), evaluated on one state per model at once (numpy, for integrating
+    a grid of parameter points together): the coefficients of :class:`FiringRateEquations`,
+    stacked, in the same equation (tested equal to :func:`rhs_populations`)."""
+
+    def __init__(self, equations):
+        equations = list(equations)
+        if not equations:
+            raise ValueError("equations: a batch needs at least one model")
+        first = equations[0]
+        for e in equations:
+            if e.P != first.P or e._syn != first._syn:
+                raise ValueError("equations: every model of a batch needs the same state layout")
+        self.P, self.n, self.size = first.P, first.n, len(equations)
+        self._syn = np.array(first._syn, dtype=int)
+
+        def stack(attr):
+            return np.array([getattr(e, attr) for e in equations], dtype=float)
+
+        self._eta, self._inv_tau = stack("_eta"), stack("_inv_tau")
+        self._rate_source, self._G = stack("_rate_source"), stack("_G")
+        self._pi_tau_sq, self._C = stack("_pi_tau_sq"), stack("_C")
+        self._A = np.array([np.zeros((e.P, e.P)) if e._A is None else e._A for e in equations])
+        self._J_syn = stack("_J_syn").reshape(self.size, self.P, self._syn.size)
+        self._inv_tau_syn = stack("_inv_tau_syn").reshape(self.size, self._syn.size)
+
+    def rhs(self, y) -> np.ndarray:
+        """dy/dt for the states ``y`` of shape (n, batch): column k is a state of model k."""
+        P = self.P
+        r, v, s = y[:P].T, y[P : 2 * P].T, y[2 * P :].T  # (batch, P), (batch, n_syn)
+        dr = (self._rate_source + r * (2.0 * v - self._G)) * self._inv_tau
+        dv = (
+            v * v + self._eta - self._pi_tau_sq * r * r
+            + np.einsum("kab,kb->ka", self._C, r)
+            + np.einsum("kab,kb->ka", self._A, v)
+            + np.einsum("kab,kb->ka", self._J_syn, s)
+        ) * self._inv_tau  # fmt: skip
+        ds = (r[:, self._syn] - s) * self._inv_tau_syn
+        return np.concatenate([dr, dv, ds], axis=1).T
 
 
 def rhs_populations(y, *, eta_bar, delta, tau, tau_syn, J, g, kappa, I=0.0) -> np.ndarray:

@@ -154,6 +154,7 @@ class NetworkSetup:
     n_ref: np.ndarray
     keyword: bool
     noise_seed: int | None = None  # seed of the noise streams; None: no population has noise
+    s_init: tuple | None = None  # initial synaptic trace s_a per population; None: all 0
 
     @property
     def N(self) -> int:
@@ -199,6 +200,7 @@ def check_parameters(
     rate_bin=NETWORK["rate_bin"],
     raster_neurons=NETWORK["raster_neurons"],
     threads=NETWORK["threads"],
+    s_init=None,
 ) -> NetworkSetup:
     """Validate the arguments of :func:`simulate` (ValueError naming the parameter) before any
     work, and derive the step counts of the scheme.
@@ -323,6 +325,12 @@ def check_parameters(
         _initial_voltages("v_init" if keyword else f"v_init.{p.name}", v, n, p.v_peak)
         for p, n, v in zip(model.populations, sizes, inits, strict=True)
     )
+    traces = None
+    if s_init is not None:
+        traces = tuple(
+            0.0 if x is None else val.non_negative("s_init" if keyword else f"s_init.{n}", x)
+            for n, x in zip(names, _per_population("s_init", s_init, names, keyword), strict=True)
+        )
     n_emit = np.array([max(1, _steps(p.tau / p.v_peak, dt)) for p in model.populations])
     n_ref = np.array(
         [
@@ -337,6 +345,7 @@ def check_parameters(
         threads=threads, steps_per_bin=steps_per_bin, n_bins=n_bins,
         n_emit=n_emit.astype(np.int64), n_ref=n_ref.astype(np.int64), keyword=keyword,
         noise_seed=(NOISE_SEED if seed is None else int(seed)) if noisy else None,
+        s_init=traces,
     )  # fmt: skip
 
 
@@ -419,6 +428,7 @@ def simulate(
     raster_neurons=NETWORK["raster_neurons"],
     threads: int = NETWORK["threads"],
     progress: bool = False,
+    s_init=None,
 ) -> NetworkResult:
     """Simulate the network on [t_start, t_end] and return binned r, v, Z and spikes.
 
@@ -433,7 +443,9 @@ def simulate(
     ``current`` is None, a number, a dict spec or a :mod:`qifgap.inputs` current, the same for
     every population, or a mapping {population: one of these} (missing populations get none).
     ``v_init`` is a number or an array of voltages (N of the population), or a mapping
-    {population: number or array}. ``raster_neurons``: the number of neurons per population
+    {population: number or array}. ``s_init``: the initial synaptic trace s_a ≥ 0 of the
+    populations with τ_s,a > 0 (a number for all, or {population: number}; default 0), so that
+    a run can start on a mean-field state. ``raster_neurons``: the number of neurons per population
     (evenly spread over it) whose spikes are recorded, or their global indices.
     ``threads`` is the largest number of numba threads used; the numbers do not depend on it.
     With more than one thread, each block of steps runs on ``threads`` or on one thread,
@@ -444,7 +456,7 @@ def simulate(
         model=model, N=N, eta_bar=eta_bar, delta=delta, J=J, g=g, t_end=t_end, t_start=t_start,
         dt=dt, tau=tau, v_peak=v_peak, v_reset=v_reset, noise=noise, current=current,
         heterogeneity=heterogeneity, seed=seed, v_init=v_init, reset=reset, rate_bin=rate_bin,
-        raster_neurons=raster_neurons, threads=threads,
+        raster_neurons=raster_neurons, threads=threads, s_init=s_init,
     )  # fmt: skip
     return _run(setup, progress=progress)
 
@@ -595,6 +607,8 @@ def _run(p: NetworkSetup, *, progress: bool) -> NetworkResult:
     state = np.zeros((4, P))
     for a in range(P):
         state[0, a] = float(np.mean(x[offsets[a] : offsets[a + 1]]))
+        if p.s_init is not None and pops[a].tau_syn > 0:
+            state[3, a] = p.s_init[a]
     history = np.zeros((P, int(p.n_ref.max())))
     r_bins = np.zeros((n_bins, P))
     v_bins = np.zeros((n_bins, P))
@@ -720,6 +734,7 @@ def _model_params(p: NetworkSetup) -> dict:
         "emission_steps": per_pop([0 if instant else int(n) for n in p.n_emit]),
         "v_init": per_pop([float(v) if np.ndim(v) == 0 else "array" for v in p.v_init]),
         "current": per_pop([c.to_dict() for c in p.currents]),
+        **({} if p.s_init is None else {"s_init": per_pop(list(p.s_init))}),
     }
 
 

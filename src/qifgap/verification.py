@@ -18,6 +18,13 @@ At each (η̄, J) point of a grid (time in units of τ, τ = 1):
 
 The same protocol run on the mean field itself (:func:`meanfield_starts`) must reproduce the
 phase diagram's labels: a protocol that cannot see a region in the exact model is a bug.
+
+P populations (science.md §6; the second part of the module): the same steps for a
+:class:`qifgap.populations.Model` on a grid in two dotted parameters (``"g.I.I"``,
+``"J.I.I"``): attractors by integration and Newton (:func:`model_attractors`), network runs
+started on them (:func:`verify_model_points`), classified by the smoothed rates
+(:func:`classify_rates`), the protocol on the mean field (:func:`meanfield_model_starts`), and
+the agreement away from a band around the Hopf curve (:func:`compare_model_classes`).
 """
 
 from __future__ import annotations
@@ -30,11 +37,14 @@ import pandas as pd
 
 from . import _validate as val
 from . import bifurcation, network
+from .bifurcation.equilibria import equilibrium
 from .metrics import rms_amplitude
-from .model import jacobian, rhs
+from .model import FiringRateBatch, FiringRateEquations, jacobian, rhs, synaptic
+from .populations import Model
 
 __all__ = [
     "Attractor",
+    "parameter_grid",
     "grid_points",
     "attractors",
     "attractors_grid",
@@ -47,6 +57,14 @@ __all__ = [
     "classes_from_starts",
     "diagram_from_tables",
     "compare_classes",
+    "models_at",
+    "model_attractors",
+    "rate_amplitudes",
+    "classify_rates",
+    "verify_model_points",
+    "meanfield_model_starts",
+    "curve_distance",
+    "compare_model_classes",
 ]
 
 OSCILLATION = "oscillation"
@@ -58,51 +76,73 @@ CYCLE_THRESHOLD = 1e-3  # amplitude of v that counts as a cycle in the (noise-fr
 class Attractor:
     """An attractor of the mean field: ``kind`` ("fixed point" when it is the only stable one,
     else "fixed point low"/"fixed point high", or "oscillation"); (r, v) the state a run starts
-    from (the fixed point, or a point on the cycle); r_min, r_max the range of r on it."""
+    from (the fixed point, or a point on the cycle); r_min, r_max the range of r on it. For P
+    populations (:func:`model_attractors`) r, v, r_min, r_max are those of the reference
+    population and ``y`` is the full state [r_a …, v_a …, s_b …] to start from."""
 
     kind: str
     r: float
     v: float
     r_min: float
     r_max: float
+    y: tuple = ()
+
+
+def parameter_grid(ranges) -> pd.DataFrame:
+    """All points of the grid ``{name: {"min", "max", "n"}}`` (n values from min to max), one
+    column per name, the first name varying fastest."""
+    names = list(ranges)
+    if not names:
+        raise ValueError("ranges: a grid needs at least one parameter")
+    axes = []
+    for name in names:
+        spec = ranges[name]
+        n = val.positive_int(f"{name}.n", spec["n"])
+        axes.append(np.linspace(val.finite(f"{name}.min", spec["min"]),
+                                val.finite(f"{name}.max", spec["max"]), n))  # fmt: skip
+    mesh = np.meshgrid(*axes[::-1], indexing="ij")[::-1]
+    return pd.DataFrame({name: m.ravel() for name, m in zip(names, mesh, strict=True)})
 
 
 def grid_points(eta, J) -> pd.DataFrame:
     """All (η̄, J) points of the grid given as {"min", "max", "n"} mappings, η̄ fastest."""
-    etas = np.linspace(eta["min"], eta["max"], eta["n"])
-    Js = np.linspace(J["min"], J["max"], J["n"])
-    E, JJ = np.meshgrid(etas, Js)
-    return pd.DataFrame({"eta_bar": E.ravel(), "J": JJ.ravel()})
+    return parameter_grid({"eta_bar": eta, "J": J})
 
 
-def _rk4(r, v, *, eta_bar, J, g, delta, t_end, dt, t_record):
-    """Classical RK4 of :func:`qifgap.model.rhs` for many states at once (arrays broadcast),
-    from t = 0 to t_end; returns (r, v) sampled every ~0.02 τ on [t_end − t_record, t_end],
-    shape (n_samples, n_states). Diverging states become NaN."""
-    r = np.array(r, dtype=float)
-    v = np.array(v, dtype=float)
-    eta_bar, J = np.broadcast_to(eta_bar, r.shape), np.broadcast_to(J, r.shape)
+def _rk4(f, y, *, t_end, dt, t_record):
+    """Classical RK4 of dy/dt = f(y) for a batch of states y of shape (n, batch) at once, from
+    t = 0 to t_end; returns y sampled every ~0.02 τ on [t_end − t_record, t_end], shape
+    (n_samples, n, batch). Diverging states (a component not finite or beyond 10⁶) become NaN."""
+    y = np.array(y, dtype=float)
     n = int(round(t_end / dt))
     start = n - int(round(t_record / dt))
     stride = max(1, int(round(0.02 / dt)))
-    kw = {"eta_bar": eta_bar, "delta": delta, "J": J, "g": g}
-    rs, vs = [], []
+    out = []
     with np.errstate(all="ignore"):
         for k in range(n + 1):
             if k >= start and (k - start) % stride == 0:
-                rs.append(r.copy())
-                vs.append(v.copy())
+                out.append(y.copy())
             if k == n:
                 break
-            k1 = rhs(r, v, **kw)
-            k2 = rhs(r + 0.5 * dt * k1[0], v + 0.5 * dt * k1[1], **kw)
-            k3 = rhs(r + 0.5 * dt * k2[0], v + 0.5 * dt * k2[1], **kw)
-            k4 = rhs(r + dt * k3[0], v + dt * k3[1], **kw)
-            r = r + dt / 6 * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0])
-            v = v + dt / 6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1])
-            bad = ~np.isfinite(r) | ~np.isfinite(v) | (np.abs(v) > 1e6)
-            r[bad], v[bad] = np.nan, np.nan
-    return np.array(rs), np.array(vs)
+            k1 = f(y)
+            k2 = f(y + 0.5 * dt * k1)
+            k3 = f(y + 0.5 * dt * k2)
+            k4 = f(y + dt * k3)
+            y = y + dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+            bad = ~np.all(np.isfinite(y) & (np.abs(y) <= 1e6), axis=0)
+            y[:, bad] = np.nan
+    return np.array(out)
+
+
+def _rk4_one_population(r, v, *, eta_bar, J, g, delta, t_end, dt, t_record):
+    """:func:`_rk4` of :func:`qifgap.model.rhs` (one population, arrays of (η̄, J) per state):
+    (r, v) samples, each of shape (n_samples, n_states)."""
+    r = np.array(r, dtype=float)
+    eta_bar, J = np.broadcast_to(eta_bar, r.shape), np.broadcast_to(J, r.shape)
+    kw = {"eta_bar": eta_bar, "delta": delta, "J": J, "g": g}
+    ys = _rk4(lambda y: np.array(rhs(y[0], y[1], **kw)), np.array([r, v], dtype=float),
+              t_end=t_end, dt=dt, t_record=t_record)  # fmt: skip
+    return ys[:, 0], ys[:, 1]
 
 
 def _cycle_starts(fps, *, J, g) -> list[tuple[float, float]]:
@@ -149,8 +189,8 @@ def attractors_grid(points: pd.DataFrame, *, g, delta, t_find=100.0, dt=5e-3) ->
         return found
     eta, Jv, r0, v0 = (np.array(c) for c in zip(*starts, strict=True))
     t_record = min(40.0, 0.5 * t_find)
-    rs, vs = _rk4(r0, v0, eta_bar=eta, J=Jv, g=g, delta=delta, t_end=t_find, dt=dt,
-                  t_record=t_record)  # fmt: skip
+    rs, vs = _rk4_one_population(r0, v0, eta_bar=eta, J=Jv, g=g, delta=delta, t_end=t_find,
+                                 dt=dt, t_record=t_record)  # fmt: skip
     half = rs.shape[0] // 2
     for j, k in enumerate(owner):
         r, v = rs[:, j], vs[:, j]
@@ -288,8 +328,8 @@ def meanfield_starts(points: pd.DataFrame, *, g, delta, hold=12.0, dt=5e-3,
     Jv = np.array([p.J for p, _, _ in starts])
     r0 = np.array([a.r for _, a, _ in starts])
     v0 = np.array([a.v for _, a, _ in starts])
-    rs, vs = _rk4(r0, v0, eta_bar=eta, J=Jv, g=g, delta=delta, t_end=hold, dt=dt,
-                  t_record=hold)  # fmt: skip
+    rs, vs = _rk4_one_population(r0, v0, eta_bar=eta, J=Jv, g=g, delta=delta, t_end=hold,
+                                 dt=dt, t_record=hold)  # fmt: skip
     t = np.linspace(0.0, hold, rs.shape[0])
     rows = []
     for j, (p, a, found) in enumerate(starts):
@@ -299,13 +339,18 @@ def meanfield_starts(points: pd.DataFrame, *, g, delta, hold=12.0, dt=5e-3,
     return pd.DataFrame(rows)
 
 
-def classes_from_starts(starts: pd.DataFrame) -> pd.DataFrame:
-    """One row per (η̄, J) point from the per-start table: the mean-field attractors started
-    from, the end states, how many runs stayed, and the class ``label`` (:func:`combine`)."""
+def classes_from_starts(starts: pd.DataFrame, by=("eta_bar", "J")) -> pd.DataFrame:
+    """One row per point (the columns ``by``) from the per-start table: the mean-field
+    attractors started from, the end states, how many runs stayed, and the class ``label``
+    (:func:`combine`)."""
+    by = list(by)
     rows = []
-    for (eta, J), group in starts.groupby(["eta_bar", "J"], sort=False):
+    for key, group in starts.groupby(by, sort=False):
+        point = dict(zip(by, key, strict=True))
+        if "g" in group and "g" not in by:
+            point["g"] = group.g.iloc[0]
         rows.append({
-            "eta_bar": eta, "J": J, "g": group.g.iloc[0], "N": group.N.iloc[0],
+            **point, "N": group.N.iloc[0],
             "attractors_mf": "|".join(group.start), "ends": "|".join(group.end),
             "n_starts": len(group), "n_stayed": int(group.stays.sum()),
             "label": combine(group.end),
@@ -416,6 +461,311 @@ def compare_classes(starts: pd.DataFrame, tables, *, g, delta, band=0.75,
             }  # fmt: skip
             for label, grp in out.groupby("label_mf")
         },
+        "confusion": {
+            f"{mf} -> {net}": int(n)
+            for (mf, net), n in out.groupby(["label_mf", "label_net"]).size().items()
+        },
+    }
+    return out, summary
+
+
+# --- P populations: a grid in two parameters of a Model (science.md §6) -----------------------
+#
+# The same protocol for a :class:`qifgap.populations.Model` and a grid in dotted parameters
+# ("g.I.I", "J.I.I", "populations.I.tau_syn"): the mean-field attractors of every point
+# (:func:`model_attractors`), one network run of ``hold`` τ from each (every population's
+# voltages a Lorentzian with its r_a, v_a; synaptic traces at their s_b), the second half of
+# each run classified by the amplitude of the smoothed rates (:func:`classify_rates`): an
+# oscillation if the largest over the populations exceeds ``threshold``. The same
+# classification of the mean field's own runs, from the attractors kicked by ``kick``
+# (:func:`meanfield_model_starts`), must reproduce the mean-field labels: the threshold and the
+# hold are shown on the exact model first.
+
+RATE_SMOOTHING = 0.2  # τ: the boxcar over which rates are averaged before their amplitude
+START_RATES = ((0.05, -1.0), (0.3, 0.0), (1.0, -0.5), (2.5, 0.5))  # (r, v) of every population
+
+
+def models_at(model: Model, points: pd.DataFrame) -> list[Model]:
+    """The model at every row of ``points`` (columns: dotted keys of ``model``)."""
+    if not isinstance(model, Model):
+        raise ValueError(f"model must be a qifgap.populations.Model, got {type(model).__name__}")
+    for key in points.columns:
+        model.get(key)  # the key exists (ValueError naming it otherwise)
+    out = []
+    for row in points.to_dict("records"):
+        m = model
+        for key, value in row.items():
+            m = m.set(key, float(value))
+        out.append(m)
+    return out
+
+
+def _equations(m: Model) -> FiringRateEquations:
+    return FiringRateEquations(eta_bar=m.eta_bar, delta=m.width, tau=m.tau, tau_syn=m.tau_syn,
+                               J=m.J, g=m.g, kappa=m.kappa)  # fmt: skip
+
+
+def _reference(model: Model, population) -> int:
+    """Index of the reference population (default: the last one, the I cells of E–I)."""
+    return model.P - 1 if population is None else model.index(population)
+
+
+def _stable_equilibrium(m: Model, x0):
+    """The equilibrium of m's firing-rate equations that Newton finds from x0, if it converges
+    to one with positive rates and is stable (all eigenvalues with Re μ < 0); else None."""
+    system = bifurcation.from_model(m)
+    try:
+        x = equilibrium(system, x0)
+    except (RuntimeError, np.linalg.LinAlgError):
+        return None
+    if not np.all(np.isfinite(x)) or np.any(x[: m.P] <= 0):
+        return None
+    mu = np.linalg.eigvals(system.jacobian(x, system.params))
+    return x if mu.real.max() < 0 else None
+
+
+def model_attractors(models, *, population=None, t_find=60.0, dt=5e-3) -> list[list[Attractor]]:
+    """The attractors of the firing-rate equations of every model of ``models`` (one grid): RK4
+    (step ``dt``) for ``t_find`` τ from the starts :data:`START_RATES` (every population at that
+    (r, v), s = r). A run whose rate amplitude (largest over the populations) over the last
+    quarter of the run is above 10⁻³ and not below 0.9 of that over the quarter before lies on
+    a stable cycle; from the mean of the last quarter of every run (for a cycle: a stable
+    equilibrium inside it) Newton gives an equilibrium, kept if stable. Duplicates are merged;
+    fixed points are named as in :func:`attractors` (by the total rate); the reference
+    population (``population``, default the last) gives r, v."""
+    models = list(models)
+    t_find = val.positive("t_find", t_find)
+    dt = val.positive("dt", dt)
+    if not models:
+        return []
+    batch = FiringRateBatch([_equations(m) for m in models] * len(START_RATES))
+    P, n = models[0].P, batch.n
+    y0 = np.empty((n, batch.size))
+    for j, (r0, v0) in enumerate(START_RATES):
+        cols = slice(j * len(models), (j + 1) * len(models))
+        y0[:P, cols], y0[P : 2 * P, cols], y0[2 * P :, cols] = r0, v0, r0
+    t_record = min(40.0, 0.5 * t_find)
+    ys = _rk4(batch.rhs, y0, t_end=t_find, dt=dt, t_record=t_record)
+    half = ys.shape[0] // 2
+    out = []
+    for k, m in enumerate(models):
+        ref = _reference(m, population)
+        fixed, cycles = [], []
+        for j in range(len(START_RATES)):
+            y = ys[:, :, j * len(models) + k]
+            if not np.all(np.isfinite(y)):
+                continue
+            amp_early = max(rms_amplitude(y[:half, a]) for a in range(P))
+            amp_late = max(rms_amplitude(y[half:, a]) for a in range(P))
+            if amp_late >= CYCLE_THRESHOLD and amp_late >= 0.9 * amp_early:
+                r, end = y[half:, ref], tuple(map(float, y[-1]))
+                cycle = Attractor(OSCILLATION, end[ref], end[P + ref], float(r.min()),
+                                  float(r.max()), end)  # fmt: skip
+                cycles.append(cycle)
+            x = _stable_equilibrium(m, y[half:].mean(axis=0))
+            if x is not None:
+                fixed.append(x)
+        out.append(_merge(fixed, cycles, P, ref))
+    return out
+
+
+def _merge(fixed, cycles, P, ref) -> list[Attractor]:
+    """Distinct stable equilibria (named by total rate) and distinct cycles (by max r)."""
+    unique = []
+    for x in sorted(fixed, key=lambda x: x[:P].sum()):
+        if not any(np.max(np.abs(x - u)) < 1e-6 * (1 + np.max(np.abs(u))) for u in unique):
+            unique.append(x)
+    names = ["fixed point"] if len(unique) == 1 else ["fixed point low", "fixed point high"]
+    found = [
+        Attractor(name, float(x[ref]), float(x[P + ref]), float(x[ref]), float(x[ref]),
+                  tuple(map(float, x)))
+        for name, x in zip(names, unique, strict=False)
+    ]  # fmt: skip
+    for c in cycles:
+        if not any(a.kind == OSCILLATION and abs(a.r_max - c.r_max) < 0.02 * c.r_max
+                   for a in found):  # fmt: skip
+            found.append(c)
+    return found
+
+
+def rate_amplitudes(t, r, *, t_min, smoothing=RATE_SMOOTHING) -> np.ndarray:
+    """Per population (columns of r): 2√2 × std over t ≥ t_min of the rate averaged over a
+    boxcar of ``smoothing`` τ (the network's shot noise averages out, a rhythm of period ≫
+    ``smoothing`` does not)."""
+    t = np.asarray(t, dtype=float)
+    r = np.asarray(r, dtype=float).reshape(len(t), -1)
+    w = t >= t_min
+    if w.sum() < 2:
+        raise ValueError(f"t_min ({t_min}) leaves fewer than two samples")
+    width = max(1, int(round(smoothing / (t[1] - t[0]))))
+    kernel = np.ones(width) / width
+    amps = []
+    for a in range(r.shape[1]):
+        x = r[w, a]
+        x = np.convolve(x, kernel, mode="valid") if x.size > width else x
+        amps.append(rms_amplitude(x))
+    return np.array(amps)
+
+
+def classify_rates(t, r, *, found, start, threshold, smoothing=RATE_SMOOTHING) -> dict:
+    """Classify the second half of a P-population run (r: time × P) started in ``start`` (a
+    kind of ``found``): "oscillation" if the largest smoothed rate amplitude
+    (:func:`rate_amplitudes`) exceeds ``threshold``; else the stable fixed point of ``found``
+    nearest in Σ_a |ln r_a| of the mean rates, if within 0.5, else "other fixed point"."""
+    t = np.asarray(t, dtype=float)
+    r = np.asarray(r, dtype=float).reshape(len(t), -1)
+    t_min = 0.5 * (t[0] + t[-1])
+    amps = rate_amplitudes(t, r, t_min=t_min, smoothing=smoothing)
+    mean_r = r[t >= t_min].mean(axis=0)
+    P = r.shape[1]
+    fixed = [a for a in found if a.kind != OSCILLATION]
+    if amps.max() > threshold:
+        end = OSCILLATION
+    elif not fixed or not np.all(mean_r > 0):
+        end = "other fixed point"
+    else:
+        dist = [float(np.abs(np.log(mean_r / np.array(a.y[:P]))).sum()) for a in fixed]
+        k = int(np.argmin(dist))
+        end = fixed[k].kind if dist[k] < 0.5 else "other fixed point"
+    return {"end": end, "stays": end == start, "amp_r": float(amps.max()),
+            **{f"mean_r{a}": float(x) for a, x in enumerate(mean_r)}}  # fmt: skip
+
+
+def _model_row(point: dict, N, a: Attractor, run: dict) -> dict:
+    return {**point, "N": N, "start": a.kind, "start_r": a.r, "start_v": a.v,
+            "start_r_min": a.r_min, "start_r_max": a.r_max,
+            "start_y": " ".join(f"{x:.9g}" for x in a.y), **run}  # fmt: skip
+
+
+def _start_voltages(m: Model, a: Attractor, N: int) -> tuple[dict, dict]:
+    """v_init and s_init of a network of N neurons per population started on ``a``."""
+    P, syn = m.P, synaptic(m.tau_syn)
+    v_init = {
+        p.name: lorentzian_voltages(N=N, r=a.y[i], v=a.y[P + i], tau=p.tau, v_peak=p.v_peak,
+                                    v_reset=p.v_reset)
+        for i, p in enumerate(m.populations)
+    }  # fmt: skip
+    s_init = {m.names[b]: a.y[2 * P + k] for k, b in enumerate(syn)}
+    return v_init, s_init
+
+
+def _check_protocol(hold, threshold, smoothing):
+    return (val.positive("hold", hold), val.positive("threshold", threshold),
+            val.positive("smoothing", smoothing))  # fmt: skip
+
+
+def verify_model_points(model: Model, points: pd.DataFrame, *, N=2000, hold=20.0, dt=1e-4,
+                        threshold=0.1, smoothing=RATE_SMOOTHING, population=None,
+                        threads=1) -> pd.DataFrame:  # fmt: skip
+    """One network run of ``hold`` τ (N neurons per population, step ``dt``) from each
+    mean-field attractor of ``model`` at every row of ``points`` (dotted keys), classified by
+    :func:`classify_rates`; one row per start (the point, N, the start, the class)."""
+    N = val.positive_int("N", N)
+    hold, threshold, smoothing = _check_protocol(hold, threshold, smoothing)
+    dt = val.positive("dt", dt)
+    models = models_at(model, points)
+    rows = []
+    found_all = model_attractors(models, population=population)
+    for point, m, found in zip(points.to_dict("records"), models, found_all, strict=True):
+        spec = m.to_dict()
+        for entry in spec["populations"].values():
+            entry["N"] = N
+        sized = Model.from_dict(spec)
+        for a in found:
+            v_init, s_init = _start_voltages(m, a, N)
+            result = network.simulate(model=sized, t_end=hold, dt=dt, v_init=v_init,
+                                      s_init=s_init or None, raster_neurons=0,
+                                      threads=threads)  # fmt: skip
+            run = classify_rates(result.t, result.r, found=found, start=a.kind,
+                                 threshold=threshold, smoothing=smoothing)  # fmt: skip
+            rows.append(_model_row(point, N, a, run))
+    return pd.DataFrame(rows)
+
+
+def meanfield_model_starts(model: Model, points: pd.DataFrame, *, hold=20.0, threshold=0.1,
+                           smoothing=RATE_SMOOTHING, kick=0.1, population=None,
+                           dt=5e-3) -> pd.DataFrame:  # fmt: skip
+    """The protocol of :func:`verify_model_points` run on the mean field itself (RK4, step
+    ``dt``): each run starts on its attractor with every rate raised by the fraction ``kick``
+    (a perturbation in place of the network's finite-size noise, so a weakly damped point must
+    settle within the hold), and is classified by the same :func:`classify_rates` with the
+    same ``threshold``; N is reported as 0."""
+    hold, threshold, smoothing = _check_protocol(hold, threshold, smoothing)
+    kick = val.non_negative("kick", kick)
+    models = models_at(model, points)
+    found_all = model_attractors(models, population=population)
+    rows = zip(points.to_dict("records"), models, found_all, strict=True)
+    starts = [(point, m, a, found) for point, m, found in rows for a in found]
+    if not starts:
+        return pd.DataFrame()
+    P = models[0].P
+    batch = FiringRateBatch([_equations(m) for _, m, _, _ in starts])
+    y0 = np.array([a.y for _, _, a, _ in starts], dtype=float).T
+    y0[:P] *= 1.0 + kick
+    ys = _rk4(batch.rhs, y0, t_end=hold, dt=dt, t_record=hold)
+    t = np.linspace(0.0, hold, ys.shape[0])
+    rows = []
+    for j, (point, _, a, found) in enumerate(starts):
+        run = classify_rates(t, ys[:, :P, j], found=found, start=a.kind, threshold=threshold,
+                             smoothing=smoothing)  # fmt: skip
+        rows.append(_model_row(point, 0, a, run))
+    return pd.DataFrame(rows)
+
+
+def curve_distance(points: pd.DataFrame, curve: pd.DataFrame, *, scale) -> np.ndarray:
+    """Distance of every point to the nearest point of ``curve`` (a table of
+    :func:`qifgap.bifurcation.rhythm_curve`: its polylines per ``curve`` and ``branch``, each
+    segment resampled 20 times) in the plane of the two columns of ``points``, each axis
+    divided by its ``scale`` (the grid's span): a fraction of the window. ∞ without a curve."""
+    keys = list(points.columns)
+    xy = points[keys].to_numpy(dtype=float) / np.asarray(scale, dtype=float)
+    if not len(curve):
+        return np.full(len(points), np.inf)
+    groups = [c for c in ("curve", "branch") if c in curve]
+    parts = []
+    for _, part in curve.groupby(groups) if groups else [(0, curve)]:
+        c = part[keys].to_numpy(dtype=float) / np.asarray(scale, dtype=float)
+        dense = [np.linspace(a, b, 20) for a, b in zip(c[:-1], c[1:], strict=True)]
+        parts.append(np.vstack(dense) if dense else c)
+    dense = np.vstack(parts)
+    return np.sqrt(((xy[:, None, :] - dense[None, :, :]) ** 2).sum(-1)).min(axis=1)
+
+
+def compare_model_classes(starts: pd.DataFrame, curve: pd.DataFrame, *, keys, scale,
+                          band=0.1) -> tuple[pd.DataFrame, dict]:  # fmt: skip
+    """Per-point classes (from a per-start table of :func:`verify_model_points` or
+    :func:`meanfield_model_starts`) against the mean-field labels (:func:`combine` of the
+    attractors started from): label_net, label_mf, the distance to the Hopf ``curve`` (as a
+    fraction of the window, :func:`curve_distance`) and agree. The summary gives the agreement
+    over all points, away from the band of width ``band`` around the curve, per mean-field
+    label, and the confusion counts."""
+    band = val.non_negative("band", band)
+    keys = list(keys)
+    out = classes_from_starts(starts, by=keys).rename(columns={"label": "label_net"})
+    groups = starts.groupby(keys, sort=False).start
+    out["label_mf"] = [combine(kinds) for _, kinds in groups]
+    out["distance"] = curve_distance(out[keys], curve, scale=scale)
+    out["agree"] = out.label_net == out.label_mf
+    away = out[out.distance > band]
+    summary = {
+        "keys": keys,
+        "points": int(len(out)),
+        "N": int(out.N.iloc[0]) if len(out) else 0,
+        "agreement_all": _share(out.agree),
+        "band": band,
+        "points_away_from_curves": int(len(away)),
+        "agreement_away": _share(away.agree),
+        "starts": int(len(starts)),
+        "stayed": _share(starts.stays.astype(bool)),
+        "regions": {
+            label: {
+                "points": int(len(grp)),
+                "agreement": _share(grp.agree),
+                "points_away": int((grp.distance > band).sum()),
+                "agreement_away": _share(grp.agree[grp.distance > band]),
+            }
+            for label, grp in out.groupby("label_mf")
+        },  # fmt: skip
         "confusion": {
             f"{mf} -> {net}": int(n)
             for (mf, net), n in out.groupby(["label_mf", "label_net"]).size().items()

@@ -131,6 +131,9 @@ for _name, _entry in RHYTHMS.items():
             _model.index(_entry["population"])
         if _entry["range"][0] == _entry["range"][1]:
             raise ValueError("range: low and high must differ")
+        for _key in _entry.get("verification", {}).get("curves", []):
+            if _key not in _entry.get("curves", {}):
+                raise ValueError(f"verification.curves: {_key} is not one of curves")
     except ValueError as exc:
         sys.stderr.write(f"config error: rhythms.{_name}: {exc}\n")
         sys.exit(1)
@@ -149,7 +152,7 @@ rule bifurcation_rhythm_onset:
         hopf=f"{RESULTS}/bifurcation/rhythms/{{rhythm}}/hopf.csv",
         cycles=f"{RESULTS}/bifurcation/rhythms/{{rhythm}}/cycles.csv",
     params:
-        entry=lambda wildcards: RHYTHMS[wildcards.rhythm],
+        entry=lambda wildcards: rhythm_model_entry(wildcards.rhythm),
         code=script_code("bifurcation_rhythm_onset"),
     log:
         f"{LOGS}/bifurcation_rhythm_onset/{{rhythm}}.log",
@@ -166,7 +169,7 @@ rule bifurcation_rhythm_curve:
     output:
         table=f"{RESULTS}/bifurcation/rhythms/{{rhythm}}/hopf_curve_{{key}}.csv",
     params:
-        entry=lambda wildcards: RHYTHMS[wildcards.rhythm],
+        entry=lambda wildcards: rhythm_model_entry(wildcards.rhythm),
         key=lambda wildcards: wildcards.key,
         code=script_code("bifurcation_rhythm_curve"),
     log:

@@ -115,6 +115,41 @@ def verification_chunks(g_name):
     return [points.iloc[k : k + size] for k in range(0, len(points), size)]
 
 
+def rhythm_model_entry(rhythm):
+    """A rhythm entry without its verification settings: the parameters of the continuation
+    jobs, which a change of the spiking verification must not rerun."""
+    return {k: v for k, v in RHYTHMS[rhythm].items() if k != "verification"}
+
+
+def rhythm_verification_keys(rhythm):
+    """The curve keys of a rhythm entry whose (parameter, key) window is verified by networks
+    (config rhythms.<name>.verification.curves; RHYTHMS is read when a job is planned)."""
+    return list(RHYTHMS[rhythm].get("verification", {}).get("curves", []))
+
+
+@functools.cache
+def rhythm_verification_chunks(rhythm, key):
+    """The grid of a rhythm's verification in (parameter, key), in jobs of ``chunk`` points."""
+    from qifgap.verification import parameter_grid
+
+    entry = RHYTHMS[rhythm]
+    settings = entry["verification"]
+    axes = {entry["parameter"]: entry["range"], key: entry["curves"][key]}
+    points = parameter_grid(
+        {k: {"min": lo, "max": hi, "n": settings["n"]} for k, (lo, hi) in axes.items()}
+    )
+    size = settings["chunk"]
+    return [points.iloc[k : k + size] for k in range(0, len(points), size)]
+
+
+def rhythm_verification_runtime(rhythm):
+    """Minutes of one chunk: ~4 ns per neuron-step (a loaded core), twice for bistable points."""
+    s = RHYTHMS[rhythm]["verification"]
+    P = len(RHYTHMS[rhythm]["model"]["populations"])
+    steps = s["chunk"] * P * s["N"] * s["hold"] / s["dt"]
+    return max(5, int(2 * steps * 4e-9 / 60) + 5)
+
+
 def sweep_files(kind, sweep):
     return expand(f"{RESULTS}/{kind}/{{run}}.npz", run=SWEEPS[sweep])
 

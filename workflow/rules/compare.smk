@@ -165,3 +165,30 @@ rule compare_verification:
         "../../envs/qifgap.yaml"
     script:
         "../scripts/compare_verification.py"
+
+
+# Network classes of a rhythm's verification grid against the mean-field attractors, the same
+# protocol on the mean field itself, and the agreement away from a band around the Hopf curve.
+rule compare_rhythm_verification:
+    input:
+        chunks=lambda wildcards: expand(
+            rules.simulate_rhythm_verification.output.table,
+            rhythm=wildcards.rhythm,
+            key=wildcards.key,
+            chunk=range(len(rhythm_verification_chunks(wildcards.rhythm, wildcards.key))),
+        ),
+        curve=rules.bifurcation_rhythm_curve.output.table,
+    output:
+        table=f"{RESULTS}/verification/rhythms/{{rhythm}}/{{key}}/classes.tsv",
+        summary=f"{RESULTS}/verification/rhythms/{{rhythm}}/{{key}}/summary.json",
+        starts=f"{RESULTS}/verification/rhythms/{{rhythm}}/{{key}}/starts.tsv",
+        meanfield=f"{RESULTS}/verification/rhythms/{{rhythm}}/{{key}}/meanfield_classes.tsv",
+    params:
+        entry=lambda wildcards: RHYTHMS[wildcards.rhythm],
+        code=script_code("compare_rhythm_verification"),
+    log:
+        f"{LOGS}/compare_rhythm_verification/{{rhythm}}/{{key}}.log",
+    conda:
+        "../../envs/qifgap.yaml"
+    script:
+        "../scripts/compare_rhythm_verification.py"

@@ -210,7 +210,7 @@ FIGURE_REGISTRY = {
             hopf=rules.bifurcation_rhythm_onset.output.hopf,
             cycles=rules.bifurcation_rhythm_onset.output.cycles,
         ),
-        params=dict(entry=lambda wildcards: RHYTHMS[wildcards.rhythm]),
+        params=dict(entry=lambda wildcards: rhythm_model_entry(wildcards.rhythm)),
         targets=lambda: [f"rhythm_onset_{name}" for name in RHYTHMS],
         plot="rhythm_onset_figure",
     ),
@@ -225,10 +225,18 @@ FIGURE_REGISTRY = {
                 for k in RHYTHMS[wildcards.rhythm].get("curves", {})
             ],
             hopf=rules.bifurcation_rhythm_onset.output.hopf,
+            # spiking verification marks (config rhythms.<name>.verification), one per key
+            verification=lambda wildcards: [
+                rules.compare_rhythm_verification.output.table.format(
+                    rhythm=wildcards.rhythm, key=k
+                )
+                for k in rhythm_verification_keys(wildcards.rhythm)
+            ],
         ),
         params=dict(
             entry=lambda wildcards: RHYTHMS[wildcards.rhythm],
             curve_keys=lambda wildcards: list(RHYTHMS[wildcards.rhythm].get("curves", {})),
+            verified_keys=lambda wildcards: rhythm_verification_keys(wildcards.rhythm),
         ),
         targets=lambda: [f"rhythm_curves_{n}" for n, e in RHYTHMS.items() if e.get("curves")],
         plot="rhythm_curves_figure",

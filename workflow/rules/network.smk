@@ -64,3 +64,33 @@ rule simulate_verification:
         "../../envs/qifgap.yaml"
     script:
         "../scripts/simulate_verification.py"
+
+
+# Spiking verification of a rhythm's Hopf curve (config rhythms.<name>.verification): one
+# network run from each mean-field attractor of every point of one chunk of the (parameter,
+# key) grid (qifgap.verification.verify_model_points).
+rule simulate_rhythm_verification:
+    input:
+        warm_up=rules.numba_warm_up.output.flag,
+    output:
+        table=f"{RESULTS}/verification/rhythms/{{rhythm}}/{{key}}/chunk_{{chunk}}.tsv",
+    params:
+        points=lambda wildcards: rhythm_verification_chunks(wildcards.rhythm, wildcards.key)[
+            int(wildcards.chunk)
+        ].to_dict("list"),
+        entry=lambda wildcards: RHYTHMS[wildcards.rhythm],
+        code=script_code("simulate_rhythm_verification"),
+    threads: 1
+    resources:
+        mem_mb=600,
+        runtime=lambda wildcards: rhythm_verification_runtime(wildcards.rhythm),
+    group:
+        "network_sweep"
+    log:
+        f"{LOGS}/simulate_rhythm_verification/{{rhythm}}/{{key}}/chunk_{{chunk}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/simulate_rhythm_verification/{{rhythm}}/{{key}}/chunk_{{chunk}}.tsv"
+    conda:
+        "../../envs/qifgap.yaml"
+    script:
+        "../scripts/simulate_rhythm_verification.py"

@@ -79,10 +79,13 @@ def rhythm_onset_figure(branch, hopf, cycles, *, entry, network: pd.DataFrame | 
 
 
 @styled
-def rhythm_curves_figure(curves, hopf, *, entry, curve_keys):
+def rhythm_curves_figure(curves, hopf, *, entry, curve_keys, verification=(), verified_keys=()):
     """Hopf curves (rhythm onset) in (parameter, key) for each key, the frequency ω/2π along the
     curve as colour, codimension-2 points labelled, the model's own point marked. ``curves``:
-    tables of :func:`qifgap.bifurcation.rhythm_curve`, one per key of ``curve_keys``."""
+    tables of :func:`qifgap.bifurcation.rhythm_curve`, one per key of ``curve_keys``;
+    ``verification``: per key of ``verified_keys``, the classes table of
+    :func:`qifgap.verification.compare_model_classes`, drawn as one mark per grid point (spiking
+    network agrees with the mean field, disagrees, or lies in the band around the curve)."""
     p, keys = entry["parameter"], list(curve_keys)
     n = max(1, len(keys))
     fig, axes = figure(1, n, figsize=(3.4 * n + 0.6, 2.8), squeeze=False,
@@ -107,6 +110,9 @@ def rhythm_curves_figure(curves, hopf, *, entry, curve_keys):
             ax.plot(row[p], row[key], "s", color="k", ms=3)
             ax.annotate(row["point"], (row[p], row[key]), xytext=(3, 3),
                         textcoords="offset points", fontsize=6)  # fmt: skip
+        if key in verified_keys:
+            _verification_marks(ax, verification[list(verified_keys).index(key)], p, key,
+                                entry["verification"]["band"])  # fmt: skip
         model_key = _model_value(entry, key)
         ax.plot(hopf[p], [model_key] * len(hopf), "x", color=COLORS["hopf"], ms=5)
         ax.set_xlim(*entry["range"])
@@ -116,7 +122,29 @@ def rhythm_curves_figure(curves, hopf, *, entry, curve_keys):
         panel_label(ax, letter)
     if lc is not None:
         fig.colorbar(lc, ax=list(axes), label="frequency ω/2π at onset (1/τ)", shrink=0.9)
+    if len(verified_keys):
+        axes[0].legend(loc="lower left", fontsize=6, framealpha=0.8)
     return fig
+
+
+def _verification_marks(ax, table, p, key, band):
+    """One mark per verified grid point: filled where the mean field oscillates, open where it
+    is stationary; green if the network agrees, red × if not, grey inside the band."""
+    away = table.distance > band
+    agree = table.agree.astype(str).str.lower().isin(("true", "1"))
+    osc = table.label_mf.str.contains("oscillation")
+    for sel, color, marker, label in (
+        (away & agree, "#1a7f37", "o", "network agrees"),
+        (away & ~agree, "#b00000", "X", "network disagrees"),
+        (~away, "0.55", "o", "in the band (not scored)"),
+    ):
+        for fill, face in ((osc, None), (~osc, "none")):
+            pts = table[sel & fill]
+            if len(pts):
+                ax.scatter(pts[p], pts[key], s=14, marker=marker, edgecolors=color,
+                           facecolors=color if face is None else face, linewidths=0.8,
+                           label=None if label in ax.get_legend_handles_labels()[1] else label,
+                           zorder=3, clip_on=False)  # fmt: skip
 
 
 def _model_value(entry, key):
