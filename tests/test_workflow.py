@@ -1,4 +1,5 @@
-"""The real Snakemake workflow on config/test.yaml, in a temporary copy of the repository."""
+"""The real Snakemake workflow on config/test.yaml, in a temporary copy of the repository
+(the session's one finished run, tests/conftest.py: ``test_config_run``)."""
 
 import json
 import math
@@ -11,7 +12,7 @@ import pytest
 import yaml
 from workflow_copy import (
     REPO,
-    copy_workflow,
+    TEST_CONFIG,
     imported_package_modules,
     planned_jobs,
     rule_graph,
@@ -20,7 +21,6 @@ from workflow_copy import (
 
 from qifgap.workflow import NOT_HASHED
 
-TEST_CONFIG = ("--configfile", "config/test.yaml")
 _TEST = yaml.safe_load((REPO / "config" / "test.yaml").read_text())
 # the rows of the summary table: every experiment that runs on its own, and each variant; a
 # population experiment has a row per population
@@ -33,10 +33,9 @@ _SUMMARY_ROWS = sum(
 
 
 @pytest.fixture(scope="module")
-def workdir(tmp_path_factory):
-    wd = copy_workflow(tmp_path_factory.mktemp("workflow"), with_package=True)
-    snakemake(wd, "--cores", "2", *TEST_CONFIG)
-    return wd
+def workdir(test_config_run):
+    """The finished run of config/test.yaml (read only: tests write only new config files)."""
+    return test_config_run
 
 
 def test_outputs_and_metadata(workdir):
@@ -106,15 +105,15 @@ def test_numbers_behind_the_outputs(workdir):
     assert points.loc["cusp", "J"] == pytest.approx(7.79622, rel=1e-6)
 
 
-def test_second_run_plans_nothing(workdir):
-    assert planned_jobs(workdir, *TEST_CONFIG) == {}
+def test_second_run_plans_nothing(workdir, package_env):
+    assert planned_jobs(workdir, *TEST_CONFIG, env=package_env) == {}
 
 
-def test_parameter_change_replans_only_that_experiment(workdir):
+def test_parameter_change_replans_only_that_experiment(workdir, package_env):
     config = yaml.safe_load((workdir / "config" / "test.yaml").read_text())
     config["experiments"]["mpr15_step"]["t_end"] = 9.0
     (workdir / "config" / "changed.yaml").write_text(yaml.safe_dump(config))
-    jobs = planned_jobs(workdir, "--configfile", "config/changed.yaml")
+    jobs = planned_jobs(workdir, "--configfile", "config/changed.yaml", env=package_env)
     assert jobs == {
         "simulate_network": 1,
         "integrate_meanfield": 1,
@@ -139,20 +138,19 @@ REPRESENTATIVE = ("qifgap.plotting", "qifgap.analysis", "qifgap.harness")
 
 
 @pytest.fixture(scope="module")
-def rules(workdir):
+def rules(workdir, package_env):
     """Snakemake's rules of the finished run: scripts, upstream rules and job counts."""
-    return rule_graph(workdir, "config/test.yaml")
+    return rule_graph(workdir, "config/test.yaml", env=package_env)
 
 
-def _module_file(workdir, module):
-    base = workdir / "src" / Path(*module.split("."))
+def _module_file(src, module):
+    base = src / Path(*module.split("."))
     return base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
 
 
-def _expected_replan(workdir, rules, module):
+def _expected_replan(src, rules, module):
     """The rules whose script imports ``module`` (modulefinder, independently of the
     workflow's own ast reading), and every rule downstream of them."""
-    src = workdir / "src"
     direct = {
         rule
         for rule, script in rules["scripts"].items()
@@ -167,16 +165,18 @@ def _expected_replan(workdir, rules, module):
     return direct, planned
 
 
-def _check_code_change(workdir, rules, module):
-    source = _module_file(workdir, module)
+def _check_code_change(workdir, package_env, rules, module):
+    """Edit ``module`` in the package copy that the runs import, plan, restore it."""
+    src = Path(package_env["PYTHONPATH"])
+    source = _module_file(src, module)
     original = source.read_text()
     try:
         # a real statement, not a comment: the bytes of the module change
         source.write_text(original + "\n_qifgap_probe = 1\n")
-        jobs = planned_jobs(workdir, *TEST_CONFIG)
+        jobs = planned_jobs(workdir, *TEST_CONFIG, env=package_env)
     finally:
         source.write_text(original)
-    direct, expected = _expected_replan(workdir, rules, module)
+    direct, expected = _expected_replan(src, rules, module)
     assert set(jobs) == expected, (module, sorted(set(jobs) ^ expected))
     # every job of a rule that imports the module reruns, not only some
     assert {r: jobs[r] for r in direct} == {r: rules["jobs"][r] for r in direct}, module
@@ -189,8 +189,8 @@ def test_package_modules_are_found():
 
 
 @pytest.mark.parametrize("module", REPRESENTATIVE)
-def test_code_change_replans_the_rules_that_import_it(workdir, rules, module):
-    jobs = _check_code_change(workdir, rules, module)
+def test_code_change_replans_the_rules_that_import_it(workdir, package_env, rules, module):
+    jobs = _check_code_change(workdir, package_env, rules, module)
     if module in NOT_HASHED:
         assert jobs == {}
     if module == "qifgap.plotting":  # figures only (and the claims table, made after them)
@@ -204,11 +204,14 @@ def test_code_change_replans_the_rules_that_import_it(workdir, rules, module):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("module", PACKAGE_MODULES)
-def test_code_change_replans_the_rules_that_import_it_every_module(workdir, rules, module):
-    _check_code_change(workdir, rules, module)
-    assert planned_jobs(workdir, *TEST_CONFIG) == {}
+def test_code_change_replans_the_rules_that_import_it_every_module(
+    workdir, package_env, rules, module
+):
+    _check_code_change(workdir, package_env, rules, module)
+    assert planned_jobs(workdir, *TEST_CONFIG, env=package_env) == {}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("edit", "key"),
     [
@@ -222,11 +225,14 @@ def test_code_change_replans_the_rules_that_import_it_every_module(workdir, rule
          "names must match"),
     ],
 )  # fmt: skip
-def test_bad_config_is_refused_in_one_line(workdir, edit, key):
+def test_bad_config_is_refused_in_one_line(workdir, package_env, edit, key):
+    """Slow (five snakemake starts): the default suite keeps the same property in
+    tests/test_faults.py (five malformed configs refused by ``snakemake -n`` in one line naming
+    the key) and every key of these cases in tests/test_config.py (validate_config in-process)."""
     config = yaml.safe_load((workdir / "config" / "test.yaml").read_text())
     edit(config)
     (workdir / "config" / "bad.yaml").write_text(yaml.safe_dump(config))
-    proc = snakemake(workdir, "-n", "--configfile", "config/bad.yaml", check=False)
+    proc = snakemake(workdir, "-n", "--configfile", "config/bad.yaml", check=False, env=package_env)
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr + proc.stdout
     errors = [line for line in proc.stderr.splitlines() if line.startswith("config error:")]
