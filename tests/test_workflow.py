@@ -30,6 +30,9 @@ _SUMMARY_RUNS = [n for n, e in _TEST["experiments"].items() if not e.get("templa
 _SUMMARY_ROWS = sum(
     len(_TEST["experiments"].get(n, {}).get("populations", [0])) for n in _SUMMARY_RUNS
 )
+# the g of the sweeps behind these tables, as the config lists them
+_SWEEP_G = {name: _TEST["sweeps"][name]["grid"]["g"] for name in ("gap", "ramps", "ramps_fast")}
+_G_H = 1.375  # the Hopf coupling of the onset sweep (η̄ = 2, J = 0, Δ = 1)
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +46,8 @@ def test_outputs_and_metadata(workdir):
     # tables: their columns, one row per run / grid point / g, and finite numbers
     for path, columns, rows in [
         ("compare/summary.tsv", {"run", "rmse_r", "mean_r_net", "mean_r_mf"}, _SUMMARY_ROWS),
-        ("compare/sweeps/gap.tsv", {"run", "g", "rmse_r"}, 2),
-        ("compare/hysteresis.tsv", {"g", "width_net", "width_mf"}, 2),
+        ("compare/sweeps/gap.tsv", {"run", "g", "rmse_r"}, len(_SWEEP_G["gap"])),
+        ("compare/hysteresis.tsv", {"g", "width_net", "width_mf"}, len(_SWEEP_G["ramps"])),
         ("compare/asymmetry.tsv", {"v_reset", "kappa", "err_p19", "err_mp20"}, 2),
         ("compare/finite_size_fits.tsv", {"name"}, 4),  # slopes: see test_paper_figures_numbers
         ("bifurcation/bistable_range_J=15.csv", {"g", "eta_min", "eta_max", "width"}, 3),
@@ -56,7 +59,11 @@ def test_outputs_and_metadata(workdir):
         # verification at both g of the config: the 3 x 2 grid, and at g = 1 its zoom point
         ("verification/g=0/classes.tsv", {"eta_bar", "J", "label_net", "label_mf"}, 6),
         ("verification/g=1/classes.tsv", {"eta_bar", "J", "label_net", "label_mf"}, 7),
-        ("compare/hysteresis_speeds.tsv", {"g", "speed", "width_net", "width_mf"}, 4),
+        (
+            "compare/hysteresis_speeds.tsv",
+            {"g", "speed", "width_net", "width_mf"},
+            len(_SWEEP_G["ramps"]) + len(_SWEEP_G["ramps_fast"]),
+        ),
     ]:
         table = pd.read_csv(res / path, sep="\t" if path.endswith(".tsv") else ",")
         assert columns <= set(table.columns), (path, columns - set(table.columns))
@@ -99,7 +106,7 @@ def test_numbers_behind_the_outputs(workdir):
     assert matched.sum() >= 6
     assert (summary.rel_err_mean_r[matched].abs() < 0.1).all()
     sweep = pd.read_csv(res / "compare" / "sweeps" / "gap.tsv", sep="\t")
-    assert sorted(sweep.g) == [0.0, 1.0]
+    assert sorted(sweep.g) == sorted(_SWEEP_G["gap"])
     points = pd.read_csv(res / "bifurcation" / "g=0" / "points.csv").set_index("name")
     assert points.loc["cusp", "eta_bar"] == pytest.approx(-math.sqrt(3), rel=1e-9)
     assert points.loc["cusp", "J"] == pytest.approx(7.79622, rel=1e-6)
@@ -257,9 +264,10 @@ def test_paper_figures_numbers(workdir):
         assert (pixels < 128).mean() > 0.01, name  # ink on at least 1 % of the canvas
     # electrical coupling: oscillation sets in on the correct side of the Hopf value g_H = 1.375
     onset = pd.read_csv(res / "compare" / "sweeps" / "onset.tsv", sep="\t").set_index("g")
+    assert (onset.index < _G_H).any() and (onset.index > _G_H).any(), onset.index
     for who in ("net", "mf"):
         amp = onset[f"rms_amplitude_v_{who}"]
-        assert amp.loc[[2.0, 2.5]].min() > 5 * amp.loc[[0.5, 1.0]].max(), who
+        assert amp[amp.index > _G_H].min() > 5 * amp[amp.index < _G_H].max(), who
     # persistent activity: a hysteresis loop without gap junctions, narrower with g = 1
     hyst = pd.read_csv(res / "compare" / "hysteresis.tsv", sep="\t").set_index("g")
     for who in ("net", "mf"):
