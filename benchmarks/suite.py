@@ -1,6 +1,6 @@
 """Wall and CPU time of the default test suite (issues 9 and 14: under 5 minutes on 2 cores).
 
-    .venv/bin/python benchmarks/test_suite.py [pytest arguments, e.g. tests/test_workflow.py]
+    .venv/bin/python benchmarks/suite.py [pytest arguments, e.g. tests/test_workflow.py]
 
 Runs ``pytest --durations=40 -q`` (the default markers) and prints the wall time, the CPU
 seconds of pytest and every process it started (snakemake and its jobs included), and the
