@@ -93,7 +93,7 @@ def test_outputs_and_metadata(workdir):
     with open(res / "figures" / "protocol_mpr15_step.pdf", "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
     # every rule wrote a log
-    assert (workdir / "logs" / "simulate_network" / "gap" / "g=0.log").exists()
+    assert (workdir / "logs" / "simulate_network" / "gap" / "g=1.log").exists()
 
 
 def test_numbers_behind_the_outputs(workdir):
