@@ -112,7 +112,11 @@ def test_numbers_behind_the_outputs(workdir):
     assert points.loc["cusp", "J"] == pytest.approx(7.79622, rel=1e-6)
 
 
+@pytest.mark.slow
 def test_second_run_plans_nothing(workdir, package_env):
+    """Slow (one more dry run of the whole DAG): the default suite's code-change case of
+    qifgap.harness, which no hash includes, plans nothing either, and an edit can only add
+    jobs to the plan of the finished run."""
     assert planned_jobs(workdir, *TEST_CONFIG, env=package_env) == {}
 
 
