@@ -1,4 +1,5 @@
-"""The real Snakemake workflow on config/test.yaml, in a temporary copy of the repository."""
+"""The real Snakemake workflow on config/test.yaml, in a temporary copy of the repository
+(the session's one finished run, tests/conftest.py: ``test_config_run``)."""
 
 import json
 import math
@@ -11,7 +12,7 @@ import pytest
 import yaml
 from workflow_copy import (
     REPO,
-    copy_workflow,
+    TEST_CONFIG,
     imported_package_modules,
     planned_jobs,
     rule_graph,
@@ -20,7 +21,6 @@ from workflow_copy import (
 
 from qifgap.workflow import NOT_HASHED
 
-TEST_CONFIG = ("--configfile", "config/test.yaml")
 _TEST = yaml.safe_load((REPO / "config" / "test.yaml").read_text())
 # the rows of the summary table: every experiment that runs on its own, and each variant; a
 # population experiment has a row per population
@@ -30,13 +30,15 @@ _SUMMARY_RUNS = [n for n, e in _TEST["experiments"].items() if not e.get("templa
 _SUMMARY_ROWS = sum(
     len(_TEST["experiments"].get(n, {}).get("populations", [0])) for n in _SUMMARY_RUNS
 )
+# the g of the sweeps behind these tables, as the config lists them
+_SWEEP_G = {name: _TEST["sweeps"][name]["grid"]["g"] for name in ("gap", "ramps", "ramps_fast")}
+_G_H = 1.375  # the Hopf coupling of the onset sweep (η̄ = 2, J = 0, Δ = 1)
 
 
 @pytest.fixture(scope="module")
-def workdir(tmp_path_factory):
-    wd = copy_workflow(tmp_path_factory.mktemp("workflow"), with_package=True)
-    snakemake(wd, "--cores", "2", *TEST_CONFIG)
-    return wd
+def workdir(test_config_run):
+    """The finished run of config/test.yaml (read only: tests write only new config files)."""
+    return test_config_run
 
 
 def test_outputs_and_metadata(workdir):
@@ -44,8 +46,8 @@ def test_outputs_and_metadata(workdir):
     # tables: their columns, one row per run / grid point / g, and finite numbers
     for path, columns, rows in [
         ("compare/summary.tsv", {"run", "rmse_r", "mean_r_net", "mean_r_mf"}, _SUMMARY_ROWS),
-        ("compare/sweeps/gap.tsv", {"run", "g", "rmse_r"}, 2),
-        ("compare/hysteresis.tsv", {"g", "width_net", "width_mf"}, 2),
+        ("compare/sweeps/gap.tsv", {"run", "g", "rmse_r"}, len(_SWEEP_G["gap"])),
+        ("compare/hysteresis.tsv", {"g", "width_net", "width_mf"}, len(_SWEEP_G["ramps"])),
         ("compare/asymmetry.tsv", {"v_reset", "kappa", "err_p19", "err_mp20"}, 2),
         ("compare/finite_size_fits.tsv", {"name"}, 4),  # slopes: see test_paper_figures_numbers
         ("bifurcation/bistable_range_J=15.csv", {"g", "eta_min", "eta_max", "width"}, 3),
@@ -57,7 +59,11 @@ def test_outputs_and_metadata(workdir):
         # verification at both g of the config: the 3 x 2 grid, and at g = 1 its zoom point
         ("verification/g=0/classes.tsv", {"eta_bar", "J", "label_net", "label_mf"}, 6),
         ("verification/g=1/classes.tsv", {"eta_bar", "J", "label_net", "label_mf"}, 7),
-        ("compare/hysteresis_speeds.tsv", {"g", "speed", "width_net", "width_mf"}, 4),
+        (
+            "compare/hysteresis_speeds.tsv",
+            {"g", "speed", "width_net", "width_mf"},
+            len(_SWEEP_G["ramps"]) + len(_SWEEP_G["ramps_fast"]),
+        ),
     ]:
         table = pd.read_csv(res / path, sep="\t" if path.endswith(".tsv") else ",")
         assert columns <= set(table.columns), (path, columns - set(table.columns))
@@ -87,7 +93,7 @@ def test_outputs_and_metadata(workdir):
     with open(res / "figures" / "protocol_mpr15_step.pdf", "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
     # every rule wrote a log
-    assert (workdir / "logs" / "simulate_network" / "gap" / "g=0.log").exists()
+    assert (workdir / "logs" / "simulate_network" / "gap" / "g=1.log").exists()
 
 
 def test_numbers_behind_the_outputs(workdir):
@@ -100,21 +106,25 @@ def test_numbers_behind_the_outputs(workdir):
     assert matched.sum() >= 6
     assert (summary.rel_err_mean_r[matched].abs() < 0.1).all()
     sweep = pd.read_csv(res / "compare" / "sweeps" / "gap.tsv", sep="\t")
-    assert sorted(sweep.g) == [0.0, 1.0]
+    assert sorted(sweep.g) == sorted(_SWEEP_G["gap"])
     points = pd.read_csv(res / "bifurcation" / "g=0" / "points.csv").set_index("name")
     assert points.loc["cusp", "eta_bar"] == pytest.approx(-math.sqrt(3), rel=1e-9)
     assert points.loc["cusp", "J"] == pytest.approx(7.79622, rel=1e-6)
 
 
-def test_second_run_plans_nothing(workdir):
-    assert planned_jobs(workdir, *TEST_CONFIG) == {}
+@pytest.mark.slow
+def test_second_run_plans_nothing(workdir, package_env):
+    """Slow (one more dry run of the whole DAG): the default suite's code-change case of
+    qifgap.harness, which no hash includes, plans nothing either, and an edit can only add
+    jobs to the plan of the finished run."""
+    assert planned_jobs(workdir, *TEST_CONFIG, env=package_env) == {}
 
 
-def test_parameter_change_replans_only_that_experiment(workdir):
+def test_parameter_change_replans_only_that_experiment(workdir, package_env):
     config = yaml.safe_load((workdir / "config" / "test.yaml").read_text())
     config["experiments"]["mpr15_step"]["t_end"] = 9.0
     (workdir / "config" / "changed.yaml").write_text(yaml.safe_dump(config))
-    jobs = planned_jobs(workdir, "--configfile", "config/changed.yaml")
+    jobs = planned_jobs(workdir, "--configfile", "config/changed.yaml", env=package_env)
     assert jobs == {
         "simulate_network": 1,
         "integrate_meanfield": 1,
@@ -139,20 +149,19 @@ REPRESENTATIVE = ("qifgap.plotting", "qifgap.analysis", "qifgap.harness")
 
 
 @pytest.fixture(scope="module")
-def rules(workdir):
+def rules(workdir, package_env):
     """Snakemake's rules of the finished run: scripts, upstream rules and job counts."""
-    return rule_graph(workdir, "config/test.yaml")
+    return rule_graph(workdir, "config/test.yaml", env=package_env)
 
 
-def _module_file(workdir, module):
-    base = workdir / "src" / Path(*module.split("."))
+def _module_file(src, module):
+    base = src / Path(*module.split("."))
     return base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
 
 
-def _expected_replan(workdir, rules, module):
+def _expected_replan(src, rules, module):
     """The rules whose script imports ``module`` (modulefinder, independently of the
     workflow's own ast reading), and every rule downstream of them."""
-    src = workdir / "src"
     direct = {
         rule
         for rule, script in rules["scripts"].items()
@@ -167,16 +176,18 @@ def _expected_replan(workdir, rules, module):
     return direct, planned
 
 
-def _check_code_change(workdir, rules, module):
-    source = _module_file(workdir, module)
+def _check_code_change(workdir, package_env, rules, module):
+    """Edit ``module`` in the package copy that the runs import, plan, restore it."""
+    src = Path(package_env["PYTHONPATH"])
+    source = _module_file(src, module)
     original = source.read_text()
     try:
         # a real statement, not a comment: the bytes of the module change
         source.write_text(original + "\n_qifgap_probe = 1\n")
-        jobs = planned_jobs(workdir, *TEST_CONFIG)
+        jobs = planned_jobs(workdir, *TEST_CONFIG, env=package_env)
     finally:
         source.write_text(original)
-    direct, expected = _expected_replan(workdir, rules, module)
+    direct, expected = _expected_replan(src, rules, module)
     assert set(jobs) == expected, (module, sorted(set(jobs) ^ expected))
     # every job of a rule that imports the module reruns, not only some
     assert {r: jobs[r] for r in direct} == {r: rules["jobs"][r] for r in direct}, module
@@ -189,8 +200,8 @@ def test_package_modules_are_found():
 
 
 @pytest.mark.parametrize("module", REPRESENTATIVE)
-def test_code_change_replans_the_rules_that_import_it(workdir, rules, module):
-    jobs = _check_code_change(workdir, rules, module)
+def test_code_change_replans_the_rules_that_import_it(workdir, package_env, rules, module):
+    jobs = _check_code_change(workdir, package_env, rules, module)
     if module in NOT_HASHED:
         assert jobs == {}
     if module == "qifgap.plotting":  # figures only (and the claims table, made after them)
@@ -204,11 +215,14 @@ def test_code_change_replans_the_rules_that_import_it(workdir, rules, module):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("module", PACKAGE_MODULES)
-def test_code_change_replans_the_rules_that_import_it_every_module(workdir, rules, module):
-    _check_code_change(workdir, rules, module)
-    assert planned_jobs(workdir, *TEST_CONFIG) == {}
+def test_code_change_replans_the_rules_that_import_it_every_module(
+    workdir, package_env, rules, module
+):
+    _check_code_change(workdir, package_env, rules, module)
+    assert planned_jobs(workdir, *TEST_CONFIG, env=package_env) == {}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("edit", "key"),
     [
@@ -222,11 +236,14 @@ def test_code_change_replans_the_rules_that_import_it_every_module(workdir, rule
          "names must match"),
     ],
 )  # fmt: skip
-def test_bad_config_is_refused_in_one_line(workdir, edit, key):
+def test_bad_config_is_refused_in_one_line(workdir, package_env, edit, key):
+    """Slow (five snakemake starts): the default suite keeps the same property in
+    tests/test_faults.py (five malformed configs refused by ``snakemake -n`` in one line naming
+    the key) and every key of these cases in tests/test_config.py (validate_config in-process)."""
     config = yaml.safe_load((workdir / "config" / "test.yaml").read_text())
     edit(config)
     (workdir / "config" / "bad.yaml").write_text(yaml.safe_dump(config))
-    proc = snakemake(workdir, "-n", "--configfile", "config/bad.yaml", check=False)
+    proc = snakemake(workdir, "-n", "--configfile", "config/bad.yaml", check=False, env=package_env)
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr + proc.stdout
     errors = [line for line in proc.stderr.splitlines() if line.startswith("config error:")]
@@ -251,9 +268,10 @@ def test_paper_figures_numbers(workdir):
         assert (pixels < 128).mean() > 0.01, name  # ink on at least 1 % of the canvas
     # electrical coupling: oscillation sets in on the correct side of the Hopf value g_H = 1.375
     onset = pd.read_csv(res / "compare" / "sweeps" / "onset.tsv", sep="\t").set_index("g")
+    assert (onset.index < _G_H).any() and (onset.index > _G_H).any(), onset.index
     for who in ("net", "mf"):
         amp = onset[f"rms_amplitude_v_{who}"]
-        assert amp.loc[[2.0, 2.5]].min() > 5 * amp.loc[[0.5, 1.0]].max(), who
+        assert amp[amp.index > _G_H].min() > 5 * amp[amp.index < _G_H].max(), who
     # persistent activity: a hysteresis loop without gap junctions, narrower with g = 1
     hyst = pd.read_csv(res / "compare" / "hysteresis.tsv", sep="\t").set_index("g")
     for who in ("net", "mf"):

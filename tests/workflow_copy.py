@@ -12,6 +12,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 WORKFLOW_FILES = ("Snakefile", "workflow", "config", "profiles", "envs")
+TEST_CONFIG = ("--configfile", "config/test.yaml")
 
 
 def copy_workflow(dest: Path, source: Path = REPO, *, with_package: bool = False) -> Path:
@@ -50,9 +51,9 @@ def snakemake(workdir: Path, *args, check=True, env=None, timeout=2400):
     return proc
 
 
-def planned_jobs(workdir: Path, *args) -> dict[str, int]:
+def planned_jobs(workdir: Path, *args, env=None) -> dict[str, int]:
     """{rule: count} of the jobs a dry run plans (empty if nothing is to be done)."""
-    proc = snakemake(workdir, "-n", *args)
+    proc = snakemake(workdir, "-n", *args, env=env)
     out = proc.stdout + proc.stderr
     if "Nothing to be done" in out:
         return {}
@@ -100,16 +101,17 @@ with SnakemakeApi(OutputSettings()) as api:
 """
 
 
-def rule_graph(workdir: Path, *configfiles) -> dict:
+def rule_graph(workdir: Path, *configfiles, env=None) -> dict:
     """The workflow's rules as Snakemake sees them (all jobs of the config, forced):
     ``{"scripts": {rule: script path or None}, "upstream": {rule: [rules it reads]},
-    "jobs": {rule: number of jobs}}``."""
-    env = dict(os.environ)
+    "jobs": {rule: number of jobs}}``; ``env`` as in :func:`snakemake`."""
+    full_env = dict(os.environ)
     if (workdir / "src").is_dir():
-        env["PYTHONPATH"] = str(workdir / "src")
+        full_env["PYTHONPATH"] = str(workdir / "src")
+    full_env.update(env or {})
     proc = subprocess.run(
         [sys.executable, "-c", _RULE_GRAPH, *configfiles],
-        cwd=workdir, env=env, capture_output=True, text=True, timeout=900, check=False,
+        cwd=workdir, env=full_env, capture_output=True, text=True, timeout=900, check=False,
     )  # fmt: skip
     lines = [line for line in proc.stdout.splitlines() if line.startswith("RULE_GRAPH ")]
     if proc.returncode != 0 or not lines:
