@@ -414,6 +414,71 @@ def _rhythm_cycles_stable(res):
     return float(cycles.stable.astype(bool).mean()), 1.0
 
 
+RHYTHM_BAND = 0.05  # |max Re μ| (1/τ) of the equilibrium below which a network is near onset
+
+
+def _rhythm_networks(res):
+    """The network tables of every rhythm entry (results/rhythms/<name>.tsv), with ``rhythm``."""
+    paths = res.glob("rhythms/*.tsv")
+    if not paths:
+        raise NotAvailable("no rhythms/*.tsv (no rhythm entry with networks)")
+    return pd.concat(
+        [pd.read_csv(p, sep="\t").assign(rhythm=p.stem) for p in paths], ignore_index=True
+    )
+
+
+def _rhythm_switch(res):
+    """Worst entry: largest std r of the networks where the equilibrium is stable over the
+    smallest where it is unstable, points with |growth| ≥ RHYTHM_BAND."""
+    t = _rhythm_networks(res)
+    worst, notes = -math.inf, []
+    for name, e in t.groupby("rhythm"):
+        stable = e[e.growth <= -RHYTHM_BAND]
+        unstable = e[e.growth >= RHYTHM_BAND]
+        if stable.empty or unstable.empty:
+            continue
+        ratio = stable.std_r_net.max() / unstable.std_r_net.min()
+        notes.append(f"{name}: {stable.std_r_net.max():.3g}/{unstable.std_r_net.min():.3g}")
+        worst = max(worst, ratio)
+    if not notes:
+        raise NotAvailable("no rhythm entry has networks on both sides of its onset")
+    return worst, 0.25, "; ".join(notes)
+
+
+def _rhythm_frequency(res):
+    """Worst relative error of the network's frequency against the cycle of the continuation,
+    oscillating points (growth ≥ RHYTHM_BAND) on the continuation's line."""
+    t = _rhythm_networks(res)
+    t = t[t.on_branch.astype(bool) & (t.growth >= RHYTHM_BAND) & (t.reference == "cycle")]
+    if t.empty:
+        raise NotAvailable("no oscillating network on a continuation's line")
+    k = t.rel_err_frequency.abs().idxmax()
+    return abs(t.rel_err_frequency[k]), 0.03, f"{len(t)} networks; worst {t.run[k]}"
+
+
+def _rhythm_frequency_off_line(res):
+    """Worst relative error of the network's frequency against the mean-field run, oscillating
+    points off the continuation's line (e.g. another g)."""
+    t = _rhythm_networks(res)
+    t = t[~t.on_branch.astype(bool) & (t.growth >= RHYTHM_BAND)]
+    if t.empty:
+        raise NotAvailable("no oscillating network off a continuation's line")
+    k = t.rel_err_frequency.abs().idxmax()
+    return abs(t.rel_err_frequency[k]), 0.03, f"{len(t)} networks; worst {t.run[k]}"
+
+
+def _rhythm_std(res):
+    """Worst relative error of the network's std r against the cycle's (oscillating points on
+    the continuation's line); threshold 0.02 + 2/√N at the smallest N."""
+    t = _rhythm_networks(res)
+    t = t[t.on_branch.astype(bool) & (t.growth >= RHYTHM_BAND) & (t.reference == "cycle")]
+    if t.empty:
+        raise NotAvailable("no oscillating network on a continuation's line")
+    err = (t.std_r_net / t.std_r_cycle - 1).abs()
+    k = err.idxmax()
+    return err[k], _finite_size(t.N.min()), f"{len(t)} networks; worst {t.run[k]}"
+
+
 CLAIMS: tuple[Claim, ...] = (
     Claim("mpr15_bifurcation", "the two fold curves meet at the cusp (η̄, J) = (−√3, 7.796) "
           "(value: distance)", _cusp_g0, "<="),
@@ -491,6 +556,18 @@ CLAIMS: tuple[Claim, ...] = (
           "<="),
     Claim("rhythm_onset", "the cycles continued from the onsets are stable (value: share)",
           _rhythm_cycles_stable, ">="),
+    Claim("rhythm_onset", "spiking networks oscillate where the continuation's equilibrium is "
+          "unstable and not where it is stable: away from the onset (|max Re μ| ≥ 0.05/τ), the "
+          "largest std of r among stable points is below ¼ of the smallest among unstable "
+          "points, worst entry (value: ratio)", _rhythm_switch, "<="),
+    Claim("rhythm_onset", "where they oscillate the networks have the continuation's rhythm: "
+          "relative error of the frequency against the cycle, worst network", _rhythm_frequency,
+          "<="),
+    Claim("rhythm_onset", "… and its size: relative error of the std of r against the cycle's, "
+          "worst network (threshold 0.02 + 2/√N)", _rhythm_std, "<="),
+    Claim("rhythm_curves", "off the continuation's line (another coupling) the oscillating "
+          "networks have the mean field's frequency: relative error against the mean-field "
+          "run, worst network", _rhythm_frequency_off_line, "<="),
 )  # fmt: skip
 
 

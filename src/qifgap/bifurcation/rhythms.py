@@ -10,11 +10,18 @@ For a :class:`qifgap.populations.Model` and one parameter by dotted name (``"g.I
 * ``cycles``: the cycle branch born at each Hopf point (``hopf``: its row in the Hopf table;
   a branch that ends at another Hopf point (``point`` "H") is not continued again from there),
   with ``period`` T, ``frequency`` 1/T, for each population a: ``r.<a>_amplitude`` (max − min),
-  ``r.<a>_mean`` (time average over one period), ``r.<a>_min``, ``r.<a>_max``; ``mu_max`` (the
-  largest nontrivial |Floquet multiplier|) and ``stable``.
+  ``r.<a>_mean`` and ``r.<a>_std`` (time average and standard deviation over one period),
+  ``r.<a>_min``, ``r.<a>_max``; ``mu_max`` (the largest nontrivial |Floquet multiplier|) and
+  ``stable``.
 
 :func:`rhythm_curve` continues the onset in two parameters (the Hopf curve), with the
-frequency ω/(2π) along it. Time and frequencies in units of τ (1/τ).
+frequency ω/(2π) along it.
+
+Spiking networks against the continuation: :func:`measure_rhythm` gives the rhythm of one rate
+time series (the standard deviation of r over whole cycles, with the spikes' shot noise
+removed, and the frequency from upward crossings), the same numbers the cycle branch reports;
+:func:`compare_networks` tabulates networks of a sweep against the cycle branch and the
+stability of the equilibrium at each point. Time and frequencies in units of τ (1/τ).
 """
 
 from __future__ import annotations
@@ -25,13 +32,22 @@ import numpy as np
 import pandas as pd
 
 from .. import _validate as val
+from ..metrics import upward_crossings
 from ..populations import Model
 from .curves import hopf_curve
-from .equilibria import EquilibriumBranch, equilibria
+from .equilibria import EquilibriumBranch, equilibria, equilibrium
 from .periodic import cycles
 from .system import from_model
 
-__all__ = ["RhythmOnset", "rhythm_onset", "rhythm_curve"]
+__all__ = [
+    "RhythmOnset",
+    "rhythm_onset",
+    "rhythm_curve",
+    "Rhythm",
+    "measure_rhythm",
+    "equilibrium_growth",
+    "compare_networks",
+]
 
 
 @dataclass
@@ -94,7 +110,7 @@ def rhythm_onset(
     rates = [f"r.{a}" for a in model.names]
     cols = [parameter, "period", "frequency"]
     for c in rates:
-        cols += [f"{c}_amplitude", f"{c}_mean", f"{c}_min", f"{c}_max"]
+        cols += [f"{c}_amplitude", f"{c}_mean", f"{c}_std", f"{c}_min", f"{c}_max"]
     cols += ["mu_max", "stable", "point"]
     parts, reached = [], []
     for i, row in hopf.iterrows():
@@ -163,3 +179,163 @@ def rhythm_curve(
         t["l1"] < 0, "supercritical", np.where(t["l1"] > 0, "subcritical", "")
     )
     return t
+
+
+# --- spiking networks against the continuation ---------------------------------------------------
+
+
+#: A network "oscillates" (figures: filled markers) when its rate has two whole cycles or more
+#: and a standard deviation (shot noise removed) of at least this share of its mean.
+OSCILLATION = 0.1
+
+
+@dataclass(frozen=True)
+class Rhythm:
+    """The rhythm of a rate time series (:func:`measure_rhythm`): ``std`` of r over whole cycles
+    (shot noise removed), ``frequency`` (1/τ; NaN with fewer than two cycles), ``mean`` r,
+    ``cycles`` counted and the window [``t_first``, ``t_last``] they span."""
+
+    std: float
+    frequency: float
+    mean: float
+    cycles: int
+    t_first: float
+    t_last: float
+
+
+def measure_rhythm(*, t, r, t_min=None, N=None, bin_width=None, hysteresis=0.5) -> Rhythm:
+    """The rhythm of the rate r(t) on t ≥ ``t_min``, as the cycle branch reports it.
+
+    Upward crossings of r through its mean (each after r was below mean − h, h = ``hysteresis``
+    × std r; :func:`qifgap.metrics.upward_crossings`) cut the window to whole cycles
+    [t_first, t_last]; frequency = (number of cycles) / (t_last − t_first). Over those cycles,
+    std = sqrt(max(0, var r − ⟨r⟩ / (N b))): the variance of a rate counted from the spikes of
+    ``N`` neurons in bins of width ``b`` = ``bin_width`` holds the shot noise ⟨r⟩/(N b)
+    (independent spikes), which is removed; without N (a mean-field run) nothing is removed.
+    Fewer than two crossings: frequency NaN and std over the whole window."""
+    t = np.asarray(t, dtype=float)
+    r = np.asarray(r, dtype=float)
+    if t.ndim != 1 or t.shape != r.shape or t.size < 3:
+        raise ValueError(f"t and r must be 1-D of one length ≥ 3, got {t.shape} and {r.shape}")
+    if N is not None:
+        N = val.positive("N", N)
+        bin_width = val.positive("bin_width", bin_width)
+    hysteresis = val.non_negative("hysteresis", hysteresis)
+    w = t >= t_min if t_min is not None else np.ones(t.shape, dtype=bool)
+    if w.sum() < 3:
+        raise ValueError(f"t_min ({t_min}) leaves fewer than three samples")
+    t, r = t[w], r[w]
+    y = r - r.mean()
+    up = upward_crossings(t, y, h=hysteresis * y.std())
+    cycles = len(up) - 1
+    if cycles >= 1:
+        inside = (t >= up[0]) & (t < up[-1])
+        r_w, first, last = r[inside], float(up[0]), float(up[-1])
+        frequency = cycles / (last - first)
+    else:
+        r_w, first, last, frequency = r, float(t[0]), float(t[-1]), float("nan")
+    mean = float(r_w.mean())
+    var = float(r_w.var())
+    if N is not None:
+        var -= mean / (N * bin_width)
+    return Rhythm(float(np.sqrt(max(var, 0.0))), float(frequency), mean, max(cycles, 0), first,
+                  last)  # fmt: skip
+
+
+def equilibrium_growth(model: Model, guess: dict) -> float:
+    """max Re μ of the Jacobian at the equilibrium of ``model``'s firing-rate equations found
+    by Newton's method from ``guess`` = {population: (r, v)} (s_b starts at r_b): > 0 where the
+    asynchronous state is unstable (a rhythm grows), < 0 where it is stable."""
+    if not isinstance(model, Model):
+        raise ValueError(f"model must be a qifgap.populations.Model, got {type(model).__name__}")
+    system = from_model(model, ())
+    x0 = []
+    for name in system.state_names:
+        kind, a = name.split(".", 1)
+        if a not in guess:
+            raise ValueError(f"guess must give (r, v) for population {a!r}, got {list(guess)}")
+        r, v = guess[a]
+        x0.append(v if kind == "v" else r)
+    x = equilibrium(system, x0)
+    return float(np.max(np.linalg.eigvals(system.jacobian(x, system.params)).real))
+
+
+def _in_equations(key: str) -> bool:
+    """Whether a sweep key changes the firing-rate equations: a coupling or a population's
+    field other than its size N (not network or protocol options)."""
+    head, *rest = key.split(".")
+    return head in ("J", "g") or (head == "populations" and rest[-1] != "N")
+
+
+def _cycle_at(cycles: pd.DataFrame, parameter: str, value: float) -> pd.Series | None:
+    """The stable cycle of the branch reported at ``value`` (``point`` "UZ"), if any."""
+    if cycles is None or cycles.empty:
+        return None
+    sel = cycles[(cycles.point == "UZ") & np.isclose(cycles[parameter], value, rtol=1e-9)]
+    sel = sel[sel.stable.astype(bool)]
+    return sel.iloc[0] if len(sel) else None
+
+
+def compare_networks(points, *, model: Model, parameter: str, population: str, cycles=None):
+    """One row per network point: the network's rhythm of population a = ``population``
+    against the mean-field run of the same point and against the cycle branch (``cycles``, the
+    table of :func:`rhythm_onset` in ``parameter``, with the point's value among its ``values``).
+
+    ``points``: iterable of (run name, sweep point {dotted key: value}, network TimeSeries, mean
+    field TimeSeries, t_min), each series with populations. Columns: ``run``, the sweep keys,
+    ``on_branch`` (every key of the firing-rate equations but ``parameter`` has ``model``'s
+    value: the continuation's line; network options such as N or dt do not count),
+    ``growth`` (max Re μ of the equilibrium, :func:`equilibrium_growth`), ``std_r_net``
+    (shot noise removed), ``std_r_mf``, ``std_r_cycle``, ``frequency_net``, ``frequency_mf``,
+    ``frequency_cycle``, ``mean_r_net``, ``mean_r_mf``, ``cycles_net``, ``N``,
+    ``oscillates_net`` (two cycles or more and std r ≥ :data:`OSCILLATION` ⟨r⟩),
+    ``rel_err_frequency`` (network against the cycle, else against the mean-field run) and
+    ``reference`` ("cycle" / "mean field run"). Frequencies in 1/τ."""
+    if not isinstance(model, Model):
+        raise ValueError(f"model must be a qifgap.populations.Model, got {type(model).__name__}")
+    model.get(parameter)
+    model.index(population)
+    rows = []
+    for run, point, net, mf, t_min in points:
+        if parameter not in point:
+            raise ValueError(f"{run}: the sweep point {point} does not set {parameter!r}")
+        keys = {k: v for k, v in point.items() if _in_equations(k)}
+        m = model
+        for key, value in keys.items():
+            m = m.set(key, value)
+        on_branch = all(np.isclose(model.get(k), v) for k, v in keys.items() if k != parameter)
+        a_net, a_mf = net.population(population), mf.population(population)
+        N = int(net.params["populations"][population]["N"])
+        b = float(np.mean(np.diff(a_net.t)))
+        rn = measure_rhythm(t=a_net.t, r=a_net.r, t_min=t_min, N=N, bin_width=b)
+        rm = measure_rhythm(t=a_mf.t, r=a_mf.r, t_min=t_min)
+        w = mf.t >= (t_min if t_min is not None else mf.t[0])
+        guess = {
+            name: (float(mf.population(name).r[w].mean()), float(mf.population(name).v[w].mean()))
+            for name in model.names
+        }
+        cyc = _cycle_at(cycles, parameter, point[parameter]) if on_branch else None
+        f_cycle = float(cyc["frequency"]) if cyc is not None else np.nan
+        reference = f_cycle if cyc is not None else rm.frequency
+        rows.append(
+            {
+                "run": run,
+                **point,
+                "on_branch": bool(on_branch),
+                "growth": equilibrium_growth(m, guess),
+                "N": N,
+                "mean_r_net": rn.mean,
+                "mean_r_mf": rm.mean,
+                "std_r_net": rn.std,
+                "std_r_mf": rm.std,
+                "std_r_cycle": float(cyc[f"r.{population}_std"]) if cyc is not None else np.nan,
+                "frequency_net": rn.frequency,
+                "frequency_mf": rm.frequency,
+                "frequency_cycle": f_cycle,
+                "cycles_net": rn.cycles,
+                "oscillates_net": bool(rn.cycles >= 2 and rn.std >= OSCILLATION * rn.mean),
+                "rel_err_frequency": rn.frequency / reference - 1.0,
+                "reference": "cycle" if cyc is not None else "mean field run",
+            }
+        )
+    return pd.DataFrame(rows)
