@@ -192,10 +192,11 @@ OSCILLATION = 0.1
 @dataclass(frozen=True)
 class Rhythm:
     """The rhythm of a rate time series (:func:`measure_rhythm`): ``std`` of r over whole cycles
-    (shot noise removed), ``frequency`` (1/τ; NaN with fewer than two cycles), ``mean`` r,
-    ``cycles`` counted and the window [``t_first``, ``t_last``] they span."""
+    (shot noise removed; ``std_raw`` with it), ``frequency`` (1/τ; NaN with fewer than two
+    crossings), ``mean`` r, ``cycles`` counted and the window [``t_first``, ``t_last``]."""
 
     std: float
+    std_raw: float
     frequency: float
     mean: float
     cycles: int
@@ -203,20 +204,23 @@ class Rhythm:
     t_last: float
 
 
-def measure_rhythm(*, t, r, t_min=None, N=None, bin_width=None, hysteresis=0.5) -> Rhythm:
+def measure_rhythm(*, t, r, v=None, t_min=None, N=None, bin_width=None, hysteresis=0.5) -> Rhythm:
     """The rhythm of the rate r(t) on t ≥ ``t_min``, as the cycle branch reports it.
 
-    Upward crossings of r through its mean (each after r was below mean − h, h = ``hysteresis``
-    × std r; :func:`qifgap.metrics.upward_crossings`) cut the window to whole cycles
-    [t_first, t_last]; frequency = (number of cycles) / (t_last − t_first). Over those cycles,
-    std = sqrt(max(0, var r − ⟨r⟩ / (N b))): the variance of a rate counted from the spikes of
-    ``N`` neurons in bins of width ``b`` = ``bin_width`` holds the shot noise ⟨r⟩/(N b)
-    (independent spikes), which is removed; without N (a mean-field run) nothing is removed.
-    Fewer than two crossings: frequency NaN and std over the whole window."""
+    Upward crossings through the mean (each after the signal was below mean − h, h =
+    ``hysteresis`` × its std; :func:`qifgap.metrics.upward_crossings`) of the mean voltage
+    ``v`` if given, else of r, cut the window to whole cycles [t_first, t_last]; frequency =
+    (number of cycles) / (t_last − t_first) (a network's v carries no shot noise, its r does).
+    Over those cycles, std = sqrt(max(0, var r − ⟨r⟩ / (N b))): the variance of a rate counted
+    from the spikes of ``N`` neurons in bins of width b = ``bin_width`` holds the shot noise
+    ⟨r⟩/(N b) of independent spikes, which is removed (``std_raw`` keeps it); without N (a
+    mean-field run) nothing is removed. Fewer than two crossings: frequency NaN, std over the
+    whole window."""
     t = np.asarray(t, dtype=float)
     r = np.asarray(r, dtype=float)
-    if t.ndim != 1 or t.shape != r.shape or t.size < 3:
-        raise ValueError(f"t and r must be 1-D of one length ≥ 3, got {t.shape} and {r.shape}")
+    x = r if v is None else np.asarray(v, dtype=float)
+    if t.ndim != 1 or t.shape != r.shape or t.shape != x.shape or t.size < 3:
+        raise ValueError(f"t, r (and v) must be 1-D of one length ≥ 3, got {t.shape}, {r.shape}")
     if N is not None:
         N = val.positive("N", N)
         bin_width = val.positive("bin_width", bin_width)
@@ -224,8 +228,8 @@ def measure_rhythm(*, t, r, t_min=None, N=None, bin_width=None, hysteresis=0.5) 
     w = t >= t_min if t_min is not None else np.ones(t.shape, dtype=bool)
     if w.sum() < 3:
         raise ValueError(f"t_min ({t_min}) leaves fewer than three samples")
-    t, r = t[w], r[w]
-    y = r - r.mean()
+    t, r, x = t[w], r[w], x[w]
+    y = x - x.mean()
     up = upward_crossings(t, y, h=hysteresis * y.std())
     cycles = len(up) - 1
     if cycles >= 1:
@@ -236,10 +240,9 @@ def measure_rhythm(*, t, r, t_min=None, N=None, bin_width=None, hysteresis=0.5) 
         r_w, first, last, frequency = r, float(t[0]), float(t[-1]), float("nan")
     mean = float(r_w.mean())
     var = float(r_w.var())
-    if N is not None:
-        var -= mean / (N * bin_width)
-    return Rhythm(float(np.sqrt(max(var, 0.0))), float(frequency), mean, max(cycles, 0), first,
-                  last)  # fmt: skip
+    noise = mean / (N * bin_width) if N is not None else 0.0
+    return Rhythm(float(np.sqrt(max(var - noise, 0.0))), float(np.sqrt(var)), float(frequency),
+                  mean, max(cycles, 0), first, last)  # fmt: skip
 
 
 def equilibrium_growth(model: Model, guess: dict) -> float:
@@ -286,10 +289,11 @@ def compare_networks(points, *, model: Model, parameter: str, population: str, c
     ``on_branch`` (every key of the firing-rate equations but ``parameter`` has ``model``'s
     value: the continuation's line; network options such as N or dt do not count),
     ``growth`` (max Re μ of the equilibrium, :func:`equilibrium_growth`), ``std_r_net``
-    (shot noise removed), ``std_r_mf``, ``std_r_cycle``, ``frequency_net``, ``frequency_mf``,
-    ``frequency_cycle``, ``mean_r_net``, ``mean_r_mf``, ``cycles_net``, ``N``,
-    ``oscillates_net`` (two cycles or more and std r ≥ :data:`OSCILLATION` ⟨r⟩),
-    ``rel_err_frequency`` (network against the cycle, else against the mean-field run) and
+    (shot noise removed; ``std_r_net_raw`` with it), ``std_r_mf``, ``std_r_cycle``,
+    ``frequency_net``, ``frequency_mf``, ``frequency_cycle`` (cycles timed by the crossings of
+    v_a), ``mean_r_net``, ``mean_r_mf``, ``cycles_net``, ``N``, ``oscillates_net`` (two cycles
+    or more and std r ≥ :data:`OSCILLATION` ⟨r⟩; else the network's frequency and its error are
+    NaN), ``rel_err_frequency`` (network against the cycle, else against the mean-field run) and
     ``reference`` ("cycle" / "mean field run"). Frequencies in 1/τ."""
     if not isinstance(model, Model):
         raise ValueError(f"model must be a qifgap.populations.Model, got {type(model).__name__}")
@@ -307,8 +311,10 @@ def compare_networks(points, *, model: Model, parameter: str, population: str, c
         a_net, a_mf = net.population(population), mf.population(population)
         N = int(net.params["populations"][population]["N"])
         b = float(np.mean(np.diff(a_net.t)))
-        rn = measure_rhythm(t=a_net.t, r=a_net.r, t_min=t_min, N=N, bin_width=b)
-        rm = measure_rhythm(t=a_mf.t, r=a_mf.r, t_min=t_min)
+        rn = measure_rhythm(t=a_net.t, r=a_net.r, v=a_net.v, t_min=t_min, N=N, bin_width=b)
+        rm = measure_rhythm(t=a_mf.t, r=a_mf.r, v=a_mf.v, t_min=t_min)
+        oscillates = rn.cycles >= 2 and rn.std >= OSCILLATION * rn.mean
+        f_net = rn.frequency if oscillates else np.nan
         w = mf.t >= (t_min if t_min is not None else mf.t[0])
         guess = {
             name: (float(mf.population(name).r[w].mean()), float(mf.population(name).v[w].mean()))
@@ -327,14 +333,15 @@ def compare_networks(points, *, model: Model, parameter: str, population: str, c
                 "mean_r_net": rn.mean,
                 "mean_r_mf": rm.mean,
                 "std_r_net": rn.std,
+                "std_r_net_raw": rn.std_raw,
                 "std_r_mf": rm.std,
                 "std_r_cycle": float(cyc[f"r.{population}_std"]) if cyc is not None else np.nan,
-                "frequency_net": rn.frequency,
+                "frequency_net": f_net,
                 "frequency_mf": rm.frequency,
                 "frequency_cycle": f_cycle,
                 "cycles_net": rn.cycles,
-                "oscillates_net": bool(rn.cycles >= 2 and rn.std >= OSCILLATION * rn.mean),
-                "rel_err_frequency": rn.frequency / reference - 1.0,
+                "oscillates_net": bool(oscillates),
+                "rel_err_frequency": f_net / reference - 1.0,
                 "reference": "cycle" if cyc is not None else "mean field run",
             }
         )
