@@ -18,8 +18,8 @@ For a :class:`qifgap.populations.Model` and one parameter by dotted name (``"g.I
 frequency ω/(2π) along it.
 
 Spiking networks against the continuation: :func:`measure_rhythm` gives the rhythm of one rate
-time series (the standard deviation of r over whole cycles, with the spikes' shot noise
-removed, and the frequency from upward crossings), the same numbers the cycle branch reports;
+time series (the standard deviation of r over whole cycles and the frequency from upward
+crossings of the mean voltage), the same numbers the cycle branch reports;
 :func:`compare_networks` tabulates networks of a sweep against the cycle branch and the
 stability of the equilibrium at each point. Time and frequencies in units of τ (1/τ).
 """
@@ -184,24 +184,32 @@ def rhythm_curve(
 # --- spiking networks against the continuation ---------------------------------------------------
 
 
-#: A network "oscillates" (figures: filled markers) when its rate has two whole cycles or more
-#: and a standard deviation (shot noise removed) of at least this share of its mean.
-OSCILLATION = 0.1
+#: A network "oscillates" (figures: filled markers; its frequency reported) when its rate has
+#: two whole cycles or more and a variance at least this many times the shot noise ⟨r⟩/(N b)
+#: that N independent spikes counted in bins b would give.
+OSCILLATION = 2.0
 
 
 @dataclass(frozen=True)
 class Rhythm:
-    """The rhythm of a rate time series (:func:`measure_rhythm`): ``std`` of r over whole cycles
-    (shot noise removed; ``std_raw`` with it), ``frequency`` (1/τ; NaN with fewer than two
-    crossings), ``mean`` r, ``cycles`` counted and the window [``t_first``, ``t_last``]."""
+    """The rhythm of a rate time series (:func:`measure_rhythm`): ``std`` of r over whole cycles,
+    ``frequency`` (1/τ; NaN with fewer than two crossings), ``mean`` r, ``shot_noise`` =
+    sqrt(⟨r⟩/(N b)) (0 for a mean-field run), ``cycles`` counted and the window [``t_first``,
+    ``t_last``]."""
 
     std: float
-    std_raw: float
     frequency: float
     mean: float
+    shot_noise: float
     cycles: int
     t_first: float
     t_last: float
+
+    @property
+    def oscillates(self) -> bool:
+        """Two cycles or more and var r ≥ :data:`OSCILLATION` × shot noise² (any std > 0 for a
+        mean-field run)."""
+        return self.cycles >= 2 and self.std**2 > OSCILLATION * self.shot_noise**2 and self.std > 0
 
 
 def measure_rhythm(*, t, r, v=None, t_min=None, N=None, bin_width=None, hysteresis=0.5) -> Rhythm:
@@ -210,12 +218,11 @@ def measure_rhythm(*, t, r, v=None, t_min=None, N=None, bin_width=None, hysteres
     Upward crossings through the mean (each after the signal was below mean − h, h =
     ``hysteresis`` × its std; :func:`qifgap.metrics.upward_crossings`) of the mean voltage
     ``v`` if given, else of r, cut the window to whole cycles [t_first, t_last]; frequency =
-    (number of cycles) / (t_last − t_first) (a network's v carries no shot noise, its r does).
-    Over those cycles, std = sqrt(max(0, var r − ⟨r⟩ / (N b))): the variance of a rate counted
-    from the spikes of ``N`` neurons in bins of width b = ``bin_width`` holds the shot noise
-    ⟨r⟩/(N b) of independent spikes, which is removed (``std_raw`` keeps it); without N (a
-    mean-field run) nothing is removed. Fewer than two crossings: frequency NaN, std over the
-    whole window."""
+    (number of cycles) / (t_last − t_first) (a network's v carries no shot noise, its r does);
+    std and mean of r over those cycles. ``N`` neurons counted in bins of width
+    ``bin_width``: ``shot_noise`` = sqrt(⟨r⟩/(N b)), the std that independent spikes alone would
+    give (not removed: the deterministic networks here are often below it). Fewer than two
+    crossings: frequency NaN, std over the whole window."""
     t = np.asarray(t, dtype=float)
     r = np.asarray(r, dtype=float)
     x = r if v is None else np.asarray(v, dtype=float)
@@ -239,10 +246,8 @@ def measure_rhythm(*, t, r, v=None, t_min=None, N=None, bin_width=None, hysteres
     else:
         r_w, first, last, frequency = r, float(t[0]), float(t[-1]), float("nan")
     mean = float(r_w.mean())
-    var = float(r_w.var())
-    noise = mean / (N * bin_width) if N is not None else 0.0
-    return Rhythm(float(np.sqrt(max(var - noise, 0.0))), float(np.sqrt(var)), float(frequency),
-                  mean, max(cycles, 0), first, last)  # fmt: skip
+    noise = float(np.sqrt(mean / (N * bin_width))) if N is not None else 0.0
+    return Rhythm(float(r_w.std()), float(frequency), mean, noise, max(cycles, 0), first, last)
 
 
 def equilibrium_growth(model: Model, guess: dict) -> float:
@@ -288,12 +293,12 @@ def compare_networks(points, *, model: Model, parameter: str, population: str, c
     field TimeSeries, t_min), each series with populations. Columns: ``run``, the sweep keys,
     ``on_branch`` (every key of the firing-rate equations but ``parameter`` has ``model``'s
     value: the continuation's line; network options such as N or dt do not count),
-    ``growth`` (max Re μ of the equilibrium, :func:`equilibrium_growth`), ``std_r_net``
-    (shot noise removed; ``std_r_net_raw`` with it), ``std_r_mf``, ``std_r_cycle``,
+    ``growth`` (max Re μ of the equilibrium, :func:`equilibrium_growth`), ``std_r_net``,
+    ``shot_noise`` (sqrt(⟨r⟩/(N b)), for scale), ``std_r_mf``, ``std_r_cycle``,
     ``frequency_net``, ``frequency_mf``, ``frequency_cycle`` (cycles timed by the crossings of
-    v_a), ``mean_r_net``, ``mean_r_mf``, ``cycles_net``, ``N``, ``oscillates_net`` (two cycles
-    or more and std r ≥ :data:`OSCILLATION` ⟨r⟩; else the network's frequency and its error are
-    NaN), ``rel_err_frequency`` (network against the cycle, else against the mean-field run) and
+    v_a), ``mean_r_net``, ``mean_r_mf``, ``cycles_net``, ``N``, ``oscillates_net``
+    (:attr:`Rhythm.oscillates`; else the network's frequency and its error are NaN),
+    ``rel_err_frequency`` (network against the cycle, else against the mean-field run) and
     ``reference`` ("cycle" / "mean field run"). Frequencies in 1/τ."""
     if not isinstance(model, Model):
         raise ValueError(f"model must be a qifgap.populations.Model, got {type(model).__name__}")
@@ -313,8 +318,7 @@ def compare_networks(points, *, model: Model, parameter: str, population: str, c
         b = float(np.mean(np.diff(a_net.t)))
         rn = measure_rhythm(t=a_net.t, r=a_net.r, v=a_net.v, t_min=t_min, N=N, bin_width=b)
         rm = measure_rhythm(t=a_mf.t, r=a_mf.r, v=a_mf.v, t_min=t_min)
-        oscillates = rn.cycles >= 2 and rn.std >= OSCILLATION * rn.mean
-        f_net = rn.frequency if oscillates else np.nan
+        f_net = rn.frequency if rn.oscillates else np.nan
         w = mf.t >= (t_min if t_min is not None else mf.t[0])
         guess = {
             name: (float(mf.population(name).r[w].mean()), float(mf.population(name).v[w].mean()))
@@ -333,14 +337,14 @@ def compare_networks(points, *, model: Model, parameter: str, population: str, c
                 "mean_r_net": rn.mean,
                 "mean_r_mf": rm.mean,
                 "std_r_net": rn.std,
-                "std_r_net_raw": rn.std_raw,
+                "shot_noise": rn.shot_noise,
                 "std_r_mf": rm.std,
                 "std_r_cycle": float(cyc[f"r.{population}_std"]) if cyc is not None else np.nan,
                 "frequency_net": f_net,
                 "frequency_mf": rm.frequency,
                 "frequency_cycle": f_cycle,
                 "cycles_net": rn.cycles,
-                "oscillates_net": bool(oscillates),
+                "oscillates_net": bool(rn.oscillates),
                 "rel_err_frequency": f_net / reference - 1.0,
                 "reference": "cycle" if cyc is not None else "mean field run",
             }
