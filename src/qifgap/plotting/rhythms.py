@@ -93,7 +93,7 @@ def rhythm_onset_figure(branch, hopf, cycles, *, entry, network=None):
     onsets = ", ".join(f"{v:.4f}" for v in hopf[p]) or "none"
     fig.suptitle(f"Hopf onset {_label(p)}* = {onsets}", x=0.98, ha="right", fontsize=8)
     if len(cycles) or network is not None:
-        ax1.legend(loc="upper left")
+        ax1.legend(loc="best")
     return fig
 
 
