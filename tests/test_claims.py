@@ -111,6 +111,22 @@ def _write_results(root: Path, mpr15_series) -> Path:
     _tsv(rhythm / "hopf.csv", [{"g.I.I": 0.8128, "l1": -0.1545, "criticality": "supercritical"}])
     _tsv(rhythm / "cycles.csv", {"g.I.I": [0.9, 1.5], "period": [2.9, 2.834], "stable": True})
     _rhythm_verification(root, agreement_away=1.0)
+    # networks against the continuation (default config, N = 10⁴: rhythms/ei_gap.tsv and
+    # rhythms/inhibitory_kinetics.tsv as measured)
+    cols = ("run", "growth", "on_branch", "reference", "N", "std_r_net", "std_r_cycle",
+            "rel_err_frequency")  # fmt: skip
+    _tsv(root / "rhythms/ei_gap.tsv", [dict(zip(cols, row, strict=True)) for row in (
+        ("g=0", -0.299, True, "mean field run", 10_000, 0.027, np.nan, np.nan),
+        ("g=0.6", -0.083, True, "mean field run", 10_000, 0.049, np.nan, np.nan),
+        ("g=0.95", 0.055, True, "cycle", 10_000, 0.1301, 0.1130, 0.0078),
+        ("g=1.1", 0.117, True, "cycle", 10_000, 0.1786, 0.1724, 0.0031),
+        ("g=1.5", 0.290, True, "cycle", 10_000, 0.3144, 0.3131, 0.0004),
+    )])  # fmt: skip
+    _tsv(root / "rhythms/inhibitory_kinetics.tsv", [dict(zip(cols, row, strict=True)) for row in (
+        ("ts=0.05", -0.347, True, "mean field run", 10_000, 0.027, np.nan, np.nan),
+        ("ts=0.2", 0.186, True, "cycle", 10_000, 0.5125, 0.4991, 0.0029),
+        ("ts=0.05+g=1", 0.123, False, "mean field run", 10_000, 0.4234, np.nan, 0.0028),
+    )])  # fmt: skip
     return root
 
 
@@ -181,6 +197,7 @@ def test_main_writes_claims_tsv_and_exits_zero(results, tmp_path):
         ("bifurcation/g=0/points.csv", "J", 7.9, "mpr15_bifurcation"),
         ("compare/finite_size_fits.tsv", "slope", -1.0, "finite_size"),
         ("compare/runs/gap_sync.tsv", "rel_err_mean_r", 0.1, "p19_coupling"),
+        ("rhythms/ei_gap.tsv", "std_r_net", 0.1, "rhythm_onset"),  # a stable network oscillates
     ],
 )
 def test_a_broken_number_fails_its_claim_and_main(results, path, column, value, figure):
@@ -200,6 +217,19 @@ def test_a_broken_number_fails_its_claim_and_main(results, path, column, value, 
     from qifgap.cli import main as qifgap
 
     assert qifgap(["claims", str(results), "--configfile", str(config)]) == 1
+
+
+def test_a_network_off_the_cycles_frequency_fails_the_rhythm_claims(results):
+    """4 % off in frequency fails the 3 % claim on the continuation's line and off it."""
+    for name, row in (("ei_gap", 4), ("inhibitory_kinetics", 2)):
+        path = results / "rhythms" / f"{name}.tsv"
+        t = pd.read_csv(path, sep="\t")
+        t.loc[row, "rel_err_frequency"] = -0.04
+        t.to_csv(path, sep="\t", index=False)
+    out = claims.evaluate(results, figures=FIGURES).set_index("claim")
+    failed = out[out.status == "fail"]
+    assert len(failed) == 2 and set(failed.figure) == {"rhythm_onset", "rhythm_curves"}
+    assert failed.value.tolist() == [0.04, 0.04]
 
 
 def test_monotonic_persistent_range_fails_the_non_monotonic_claim(results):

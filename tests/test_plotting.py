@@ -125,7 +125,7 @@ def _rhythm():
     amp = np.sqrt(gc - 0.8)
     cycles = pd.DataFrame({"g.I.I": gc, "period": 2.8 + 0.01 * gc, "r.I_amplitude": amp,
                            "r.I_min": 0.29 - amp / 3, "r.I_max": 0.29 + 2 * amp / 3,
-                           "stable": True, "hopf": 0})  # fmt: skip
+                           "r.I_std": amp / 3, "stable": True, "hopf": 0})  # fmt: skip
     cycles["frequency"] = 1.0 / cycles.period
     return branch, hopf, cycles
 

@@ -24,14 +24,18 @@ from qifgap.bifurcation import (
     closed_form as cf,
 )
 from qifgap.bifurcation import (
+    compare_networks,
     equilibria,
+    equilibrium_growth,
     fold_curve,
     from_model,
     hopf_curve,
+    measure_rhythm,
     rhythm_curve,
     rhythm_onset,
 )
 from qifgap.populations import Model
+from qifgap.results import TimeSeries
 
 PI = math.pi
 
@@ -248,6 +252,94 @@ def test_ei_hopf_curve_in_gII_JII():
     assert g_at == pytest.approx(G_STAR, abs=1e-3)
 
 
+# --- networks against the continuation: the rhythm of a rate time series ---------------------
+
+
+def _ei_run(g_ii, t_end=60.0, t0=20.0, dt=0.01):
+    """The E–I firing-rate equations at g_II from near the equilibrium, sampled every dt on
+    [t0, t_end] as a population TimeSeries (the shape of a mean-field run)."""
+    m = Model.from_dict(EI).set("g.I.I", g_ii)
+    sol = _direct(g_ii, [0.14, 0.29, -1.1, -0.55, 0.29], t_end)
+    t = np.arange(t0, t_end + dt / 2, dt)
+    y = sol.sol(t)
+    params = {"populations": {a: {"N": 10_000} for a in m.names}}
+    r, v = y[:2].T, y[2:4].T
+    return TimeSeries(t=t, r=r, v=v, Z=np.zeros_like(r, dtype=complex), params=params,
+                      populations=m.names)  # fmt: skip
+
+
+def test_measure_rhythm_of_a_meanfield_run_is_the_cycle_branch(ei_onset):
+    """The rhythm measured on an integrated run at g_II = 1.5 (std of r_I over whole cycles,
+    frequency from crossings) equals the cycle branch's std over one period and 1/T to 1e-2
+    (sampling at 10⁻² τ as the runs are)."""
+    run = _ei_run(1.5)
+    got = measure_rhythm(t=run.t, r=run.population("I").r, t_min=30.0)
+    uz = ei_onset.cycles[ei_onset.cycles.point == "UZ"].iloc[0]
+    assert got.cycles >= 8
+    assert got.frequency == pytest.approx(uz.frequency, rel=1e-2)
+    assert got.std == pytest.approx(uz["r.I_std"], rel=1e-2)
+    assert got.mean == pytest.approx(uz["r.I_mean"], rel=1e-2)
+    assert uz["r.I_std"] == pytest.approx(0.312, abs=0.02)  # science.md §6 (mean field 0.312)
+
+
+def test_measure_rhythm_times_cycles_by_v_and_compares_with_shot_noise():
+    """A rate counted from N neurons' spikes (Poisson counts in bins b): crossings of a
+    noise-free v time the cycles (frequency to 2e-3), the std over them is the rhythm's with the
+    noise var ⟨r⟩/(N b) on top (0.2/√2 ⊕ 0.071 at N = 10⁴), and only the rhythm's variance
+    exceeds twice the shot noise's: the constant rate does not "oscillate"."""
+    rng = np.random.default_rng(3)
+    N, b = 10_000, 0.01
+    t = np.arange(0.0, 200.0, b)
+    rate = 0.5 + 0.2 * np.sin(2 * PI * 0.35 * t)
+    r = rng.poisson(N * b * rate) / (N * b)
+    got = measure_rhythm(t=t, r=r, v=rate - 0.5, N=N, bin_width=b)
+    assert got.frequency == pytest.approx(0.35, rel=2e-3)
+    assert got.shot_noise == pytest.approx(math.sqrt(0.5 / (N * b)), rel=1e-2)
+    assert got.std == pytest.approx(math.hypot(0.2 / math.sqrt(2), got.shot_noise), rel=0.02)
+    assert got.oscillates
+    flat = rng.poisson(N * b * 0.5, size=t.size) / (N * b)
+    quiet = measure_rhythm(t=t, r=flat, N=N, bin_width=b)
+    assert quiet.std == pytest.approx(quiet.shot_noise, rel=0.03) and not quiet.oscillates
+    with pytest.raises(ValueError, match="bin_width"):
+        measure_rhythm(t=t, r=r, N=N)
+    with pytest.raises(ValueError, match="t_min"):
+        measure_rhythm(t=t, r=r, t_min=1e3)
+
+
+def test_equilibrium_growth_changes_sign_at_the_onset():
+    m = Model.from_dict(EI)
+    guess = {"E": (0.14, -1.1), "I": (0.29, -0.55)}
+    below = equilibrium_growth(m.set("g.I.I", G_STAR - 0.05), guess)
+    above = equilibrium_growth(m.set("g.I.I", G_STAR + 0.05), guess)
+    assert below < 0 < above
+    assert abs(equilibrium_growth(m.set("g.I.I", G_STAR), guess)) < 1e-5
+
+
+def test_compare_networks_against_the_cycle_and_the_meanfield_run(ei_onset):
+    """With mean-field runs in place of networks the table's network columns equal its
+    mean-field columns; on the continuation's line the reference is the cycle (error < 1e-2),
+    off it (another J_II) the mean-field run; below the onset growth < 0 and the decaying run
+    does not count as oscillating (its std is below the shot noise of N = 10⁴)."""
+    runs = {1.5: _ei_run(1.5), 0.5: _ei_run(0.5, t_end=40.0)}
+    points = [
+        ("on", {"g.I.I": 1.5, "populations.I.N": 10_000}, runs[1.5], runs[1.5], 30.0),
+        ("off", {"g.I.I": 1.5, "J.I.I": -10.5}, runs[1.5], runs[1.5], 30.0),
+        ("below", {"g.I.I": 0.5}, runs[0.5], runs[0.5], 30.0),
+    ]
+    t = compare_networks(points, model=Model.from_dict(EI), parameter="g.I.I", population="I",
+                         cycles=ei_onset.cycles).set_index("run")  # fmt: skip
+    assert t.on_branch.tolist() == [True, False, True]  # N does not leave the line
+    assert t.reference.tolist() == ["cycle", "mean field run", "mean field run"]
+    assert abs(t.rel_err_frequency["on"]) < 1e-2
+    assert t.rel_err_frequency["off"] == pytest.approx(0.0, abs=1e-12)
+    assert t.growth["on"] > 0.2 and t.growth["below"] < -0.1
+    np.testing.assert_allclose(t.std_r_net, t.std_r_mf, rtol=1e-6)
+    assert t.oscillates_net.tolist() == [True, True, False]
+    with pytest.raises(ValueError, match="g.I.I"):
+        compare_networks([("x", {"J.I.I": -10.0}, runs[1.5], runs[1.5], 30.0)],
+                         model=Model.from_dict(EI), parameter="g.I.I", population="I")  # fmt: skip
+
+
 # --- figures (small inputs) --------------------------------------------------------------------
 
 
@@ -258,22 +350,31 @@ def test_rhythm_figures_draw_the_tables(ei_onset, tmp_path):
 
     entry = {"model": EI, "parameter": "g.I.I", "range": [0.0, 1.6], "population": "I",
              "curves": {"J.I.I": [-14.0, -6.0]}}  # fmt: skip
-    net = pd.DataFrame({"value": [1.0, 1.5], "period": [2.9, 2.85], "amplitude": [0.5, 1.0],
-                        "mean_r": [0.3, 0.32]})  # fmt: skip
+    net = pd.DataFrame({"g.I.I": [0.5, 1.0, 1.5, 1.2], "on_branch": [True, True, True, False],
+                        "std_r_net": [0.0, 0.2, 0.3, 0.25], "frequency_net": [9.0, 0.34, 0.35, 0.3],
+                        "oscillates_net": [False, True, True, True]})  # fmt: skip
     fig = plotting.rhythm_onset_figure(
-        ei_onset.branch, ei_onset.hopf, ei_onset.cycles, entry=entry, network=net
+        ei_onset.branch, ei_onset.hopf, ei_onset.cycles, entry=entry, network=[net]
     )
     a, b, c = fig.axes[:3]
     assert "0.8128" in fig.get_suptitle()
     net_line = [ln for ln in b.get_lines() if ln.get_label() == "network"][0]
-    assert net_line.get_xdata().tolist() == [1.0, 1.5]
+    assert net_line.get_xdata().tolist() == [1.0, 1.5]  # oscillating, on the line
     freq = [ln for ln in c.get_lines() if ln.get_marker() == "o"][0]
-    np.testing.assert_allclose(freq.get_ydata(), [1 / 2.9, 1 / 2.85])
+    np.testing.assert_allclose(freq.get_ydata(), [0.34, 0.35])  # not the asynchronous one
+    bad = net.drop(columns="std_r_net")
+    with pytest.raises(ValueError, match="std_r_net"):
+        plotting.rhythm_onset_figure(ei_onset.branch, ei_onset.hopf, ei_onset.cycles,
+                                     entry=entry, network=bad)  # fmt: skip
     curve = pd.DataFrame({"g.I.I": [0.80, 0.81, 0.82], "J.I.I": [-12.0, -10.0, -8.0],
                           "frequency": [0.34, 0.35, 0.37], "point": ["", "GH", np.nan],
                           "branch": [1, 1, 1]})  # fmt: skip
-    fig2 = plotting.rhythm_curves_figure([curve], ei_onset.hopf, entry=entry, curve_keys=["J.I.I"])
+    fig2 = plotting.rhythm_curves_figure([curve], ei_onset.hopf, entry=entry, curve_keys=["J.I.I"],
+                                         network=[net])  # fmt: skip
     ax = fig2.axes[0]
+    dots = {ln.get_label(): ln for ln in ax.get_lines() if ln.get_marker() == "o"}
+    assert dots["network oscillates"].get_xdata().tolist() == [1.0, 1.5, 1.2]
+    assert dots["network asynchronous"].get_ydata().tolist() == [-10.0]  # the model's J_II
     (lc,) = ax.collections
     np.testing.assert_allclose(lc.get_array(), [0.345, 0.36])
     assert [t.get_text() for t in ax.texts] == ["GH", "a"]  # the codim-2 label, the panel letter

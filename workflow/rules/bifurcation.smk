@@ -119,11 +119,15 @@ rule bifurcation_bistable_range:
 # populations of a model are then in name order, as those of an experiment
 RHYTHMS = canonical(config.get("rhythms", {}))
 
-# each entry's model and parameter keys, checked by the library (one line naming the key)
+
+# each entry's model and parameter keys, checked by the library (one line naming the key); the
+# model of an entry that names an experiment is written into the entry, so that every rule and
+# figure sees the one model; the cycles are also reported where the networks run
 for _name, _entry in RHYTHMS.items():
     try:
         from qifgap.populations import Model
 
+        _entry["model"] = rhythm_model(_name, _entry)
         _model = Model.from_dict(_entry["model"])
         for _key in (_entry["parameter"], *_entry.get("curves", {})):
             _model.get(_key)
@@ -134,6 +138,21 @@ for _name, _entry in RHYTHMS.items():
         for _key in _entry.get("verification", {}).get("curves", []):
             if _key not in _entry.get("curves", {}):
                 raise ValueError(f"verification.curves: {_key} is not one of curves")
+        if "network" in _entry:
+            _sweep = config.get("sweeps", {}).get(_entry["network"])
+            if _sweep is None:
+                raise ValueError(f"network: unknown sweep {_entry['network']!r}")
+            if _sweep["experiment"] != _entry.get("experiment"):
+                raise ValueError(
+                    f"network: sweep {_entry['network']} runs experiment {_sweep['experiment']}, "
+                    f"not the entry's experiment {_entry.get('experiment')}"
+                )
+            if not rhythm_network_values(_entry):
+                raise ValueError(
+                    f"network: sweep {_entry['network']} does not vary {_entry['parameter']}"
+                )
+            _entry["values"] = sorted({*_entry.get("values", []),
+                                       *rhythm_network_values(_entry)})  # fmt: skip
     except ValueError as exc:
         sys.stderr.write(f"config error: rhythms.{_name}: {exc}\n")
         sys.exit(1)
@@ -180,3 +199,27 @@ rule bifurcation_rhythm_curve:
         "../../envs/qifgap.yaml"
     script:
         "../scripts/bifurcation_rhythm_curve.py"
+
+
+# Spiking networks of the entry's sweep against the continuation: per network, the rhythm of
+# the entry's population (std of r over whole cycles, frequency), that of the mean-field run,
+# the cycle at that value and the growth rate of the equilibrium.
+rule compare_rhythm:
+    input:
+        networks=lambda wildcards: sweep_files("network", RHYTHMS[wildcards.rhythm]["network"]),
+        meanfields=lambda wildcards: sweep_files(
+            "meanfield", RHYTHMS[wildcards.rhythm]["network"]
+        ),
+        cycles=rules.bifurcation_rhythm_onset.output.cycles,
+    output:
+        table=f"{RESULTS}/rhythms/{{rhythm}}.tsv",
+    params:
+        entry=lambda wildcards: RHYTHMS[wildcards.rhythm],
+        runs=lambda wildcards: {r: RUNS[r] for r in SWEEPS[RHYTHMS[wildcards.rhythm]["network"]]},
+        code=script_code("compare_rhythm"),
+    log:
+        f"{LOGS}/compare_rhythm/{{rhythm}}.log",
+    conda:
+        "../../envs/qifgap.yaml"
+    script:
+        "../scripts/compare_rhythm.py"

@@ -167,3 +167,36 @@ def asymmetry_runs():
     """The runs of the spike-asymmetry figure (its networks and their mean-field variants),
     sorted: their order must not depend on the order of the YAML."""
     return sorted(r for r in RUNS if RUNS[r].get("network_from", r) in FIGURES["asymmetry"])
+
+
+# rhythms (config section rhythms; RHYTHMS is set in bifurcation.smk)
+def rhythm_model(name, entry):
+    """The model mapping an entry continues: that of its experiment (populations, J, g, with
+    the run's delta, tau and network options, as the experiment's networks see them), or its
+    inline model."""
+    from qifgap.experiments import merge, run_model
+    from qifgap.populations import Model
+
+    if "experiment" in entry:
+        experiments = config.get("experiments", {})
+        if entry["experiment"] not in experiments:
+            raise ValueError(f"experiment: unknown experiment {entry['experiment']!r}")
+        params = merge(config.get("defaults", {}), experiments[entry["experiment"]])
+        if "populations" not in params:
+            raise ValueError(f"experiment: {entry['experiment']} is not a population experiment")
+        return run_model(canonical(params)).to_dict()
+    return Model.from_dict(entry["model"]).to_dict()
+
+
+def rhythm_network_values(entry):
+    """The values of the entry's parameter at which its network sweep runs."""
+    sweep = config["sweeps"][entry["network"]] if "network" in entry else {}
+    values = {**sweep.get("grid", {}), **sweep.get("zip", {})}.get(entry["parameter"], [])
+    return sorted({float(v) for v in values})
+
+
+def rhythm_network_table(name):
+    """[the network table of rule compare_rhythm] for an entry with networks, else []."""
+    if "network" not in RHYTHMS[name]:
+        return []
+    return [f"{RESULTS}/rhythms/{name}.tsv"]

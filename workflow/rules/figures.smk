@@ -199,8 +199,8 @@ FIGURE_REGISTRY = {
         targets=lambda: [f"p19_verification_g={g}" for g in VERIFY_G],
     ),
     # Rhythm of a population model (config rhythms): equilibrium branch with the Hopf onset,
-    # cycle amplitude and frequency against the parameter. Hook for spiking networks: add an
-    # input network=<table with columns value, period, amplitude, mean_r> (a population sweep).
+    # cycle std and frequency against the parameter, and the spiking networks of the entry's
+    # sweep (rhythms.<name>.network; the table of rule compare_rhythm) on top.
     "rhythm_onset": dict(
         file="rhythm_onset_{rhythm}",
         label="rhythm_onset",
@@ -209,6 +209,7 @@ FIGURE_REGISTRY = {
             branch=rules.bifurcation_rhythm_onset.output.branch,
             hopf=rules.bifurcation_rhythm_onset.output.hopf,
             cycles=rules.bifurcation_rhythm_onset.output.cycles,
+            network=lambda wildcards: rhythm_network_table(wildcards.rhythm),
         ),
         params=dict(entry=lambda wildcards: rhythm_model_entry(wildcards.rhythm)),
         targets=lambda: [f"rhythm_onset_{name}" for name in RHYTHMS],
@@ -232,6 +233,7 @@ FIGURE_REGISTRY = {
                 )
                 for k in rhythm_verification_keys(wildcards.rhythm)
             ],
+            network=lambda wildcards: rhythm_network_table(wildcards.rhythm),
         ),
         params=dict(
             entry=lambda wildcards: RHYTHMS[wildcards.rhythm],

@@ -36,7 +36,15 @@ from .equilibria import EquilibriumBranch, equilibria, first_lyapunov
 from .homoclinic import homoclinic_curve
 from .periodic import CycleBranch, cycles
 from .phase_diagram import PhaseDiagram, codim2_vs_g, fixed_point_counts, phase_diagram
-from .rhythms import RhythmOnset, rhythm_curve, rhythm_onset
+from .rhythms import (
+    Rhythm,
+    RhythmOnset,
+    compare_networks,
+    equilibrium_growth,
+    measure_rhythm,
+    rhythm_curve,
+    rhythm_onset,
+)
 from .snic import snic_scan, snsl
 from .system import System, from_functions, from_model, one_population
 
@@ -76,5 +84,9 @@ __all__ = [
     "CycleBranch",
     "RhythmOnset",
     "rhythm_onset",
+    "Rhythm",
+    "measure_rhythm",
+    "equilibrium_growth",
+    "compare_networks",
     "rhythm_curve",
 ]

@@ -10,7 +10,7 @@ variational equations dΦ/dt = A Φ, dS/dt = A S + ∂f/∂λ, integrated with s
 1e-10, atol 1e-12 by default). The branch starts from a small cycle (amplitude ε along Re q at
 the Hopf point, A q = iωq, period 2π/ω) and is followed by pseudo-arclength (:mod:`.arclength`).
 
-Per cycle: period, min/max/mean of each component over the orbit (2000 samples of the dense
+Per cycle: period, min/max/mean/std of each component over the orbit (2000 samples of the dense
 output, refined by a parabola through the extreme sample), amplitude = max − min, the Floquet
 multipliers (eigenvalues of M; the trivial one, nearest 1, is dropped from ``mu_max``), and
 stability (all nontrivial |μ| < 1). Events located on the branch: folds of cycles (LPC: the
@@ -91,7 +91,8 @@ def _extremes(y):
 @dataclass
 class CycleBranch:
     """A branch of cycles: ``table`` (the parameter, ``period``, for each state component c:
-    ``c_min``, ``c_max``, ``c_mean``, ``c_amplitude``, the point ``x0`` of the cycle as columns
+    ``c_min``, ``c_max``, ``c_mean``, ``c_std`` (time averages over one period), ``c_amplitude``
+    (max − min), the point ``x0`` of the cycle as columns
     ``c_0``; ``mu_max`` (largest nontrivial |Floquet multiplier|), ``stable``, ``point`` ("",
     "LPC", "PD", "UZ", "H": the end at a Hopf point)), ``multipliers`` (the Floquet multipliers
     per row, trivial one included), ``folds`` and ``user`` (event rows), ``end``."""
@@ -289,6 +290,7 @@ def _cycle_row(system, parameter, u, p, mu, kind, rtol, atol):
                 f"{c}_min": lo,
                 f"{c}_max": hi,
                 f"{c}_mean": float(np.mean(y[i][:-1])),
+                f"{c}_std": float(np.std(y[i][:-1])),
                 f"{c}_amplitude": hi - lo,
                 f"{c}_0": float(u[i]),
             }

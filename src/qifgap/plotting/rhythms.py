@@ -14,9 +14,23 @@ from .style import COLORS, MF, NET, figure, panel_label, styled
 
 __all__ = ["rhythm_onset_figure", "rhythm_curves_figure", "NETWORK_COLUMNS"]
 
-#: Columns of the optional network table of :func:`rhythm_onset_figure` (one row per value of
-#: the parameter): ``value``, ``period``, ``amplitude`` (max − min of r), ``mean_r``.
-NETWORK_COLUMNS = ("value", "period", "amplitude", "mean_r")
+#: Columns of the optional network table of the figures (one row per spiking network, the
+#: table of :func:`qifgap.bifurcation.compare_networks`): the sweep keys, ``on_branch``,
+#: ``std_r_net`` (std of r over whole cycles, shot noise removed), ``frequency_net`` (1/τ),
+#: ``oscillates_net``.
+NETWORK_COLUMNS = ("on_branch", "std_r_net", "frequency_net", "oscillates_net")
+
+
+def _network(network) -> pd.DataFrame | None:
+    """The network table, or None (the figure script passes a list of 0 or 1 tables)."""
+    if isinstance(network, list | tuple):
+        network = network[0] if network else None
+    if network is None or not len(network):
+        return None
+    missing = [c for c in NETWORK_COLUMNS if c not in network]
+    if missing:
+        raise ValueError(f"network: the table lacks the columns {missing}")
+    return network
 
 
 def _label(key: str) -> str:
@@ -34,12 +48,14 @@ def _population(entry) -> str:
 
 
 @styled
-def rhythm_onset_figure(branch, hopf, cycles, *, entry, network: pd.DataFrame | None = None):
+def rhythm_onset_figure(branch, hopf, cycles, *, entry, network=None):
     """(a) the equilibrium r_a against the parameter (solid stable, dashed unstable) with the
-    cycles' min and max of r_a and the Hopf onsets; (b) the cycles' amplitude of r_a; (c) their
-    frequency 1/T, with ω/2π at each onset. ``entry``: the config entry (model, parameter,
-    population); ``network``: optional spiking-network points (:data:`NETWORK_COLUMNS`), drawn on
-    (b) and (c) — the hook for a population sweep in the parameter."""
+    cycles' min and max of r_a and the Hopf onsets; (b) the cycles' standard deviation of r_a
+    over a period; (c) their frequency 1/T, with ω/2π at each onset. ``entry``: the config entry
+    (model, parameter, population); ``network``: optional spiking networks
+    (:data:`NETWORK_COLUMNS`; those on the continuation's line): std of r_a on (b), frequency
+    on (c) where the network oscillates (filled; open: it does not)."""
+    network = _network(network)
     p, a = entry["parameter"], _population(entry)
     r = f"r.{a}"
     fig, axes = figure(1, 3, figsize=(7.2, 2.5), gridspec_kw={"wspace": 0.38})
@@ -53,7 +69,7 @@ def rhythm_onset_figure(branch, hopf, cycles, *, entry, network: pd.DataFrame | 
             sel = c.where(c.stable == stable)
             ax0.plot(sel[p], sel[f"{r}_max"], ls, color=MF, lw=0.9)
             ax0.plot(sel[p], sel[f"{r}_min"], ls, color=MF, lw=0.9)
-            ax1.plot(sel[p], sel[f"{r}_amplitude"], ls, color=MF,
+            ax1.plot(sel[p], sel[f"{r}_std"], ls, color=MF,
                      label="mean field" if stable and k == cycles.hopf.min() else None)  # fmt: skip
             ax2.plot(sel[p], sel["frequency"], ls, color=MF)
     for h in hopf.itertuples(index=False):
@@ -62,30 +78,38 @@ def rhythm_onset_figure(branch, hopf, cycles, *, entry, network: pd.DataFrame | 
             ax.axvline(h[p], color=COLORS["hopf"], lw=0.6, ls=":")
         ax2.plot([h[p]], [h["frequency"]], "x", color=COLORS["hopf"], ms=5)
         ax0.plot([h[p]], [h[r]], "o", color=COLORS["hopf"], ms=3)
-    if network is not None and len(network):
-        ax1.plot(network["value"], network["amplitude"], "o", color=NET, ms=3.5, label="network")
-        ax2.plot(network["value"], 1.0 / network["period"], "o", color=NET, ms=3.5)
+    if network is not None:
+        on = network[network.on_branch.astype(bool)]
+        osc = on.oscillates_net.astype(bool)
+        ax1.plot(on[p][osc], on.std_r_net[osc], "o", color=NET, ms=3.5, label="network")
+        ax1.plot(on[p][~osc], on.std_r_net[~osc], "o", mfc="none", color=NET, ms=3.5)
+        ax2.plot(on[p][osc], on.frequency_net[osc], "o", color=NET, ms=3.5)
     ax0.set_ylabel(f"r_{a} (equilibrium; cycle min, max)")
-    ax1.set_ylabel(f"amplitude of r_{a} (max − min)")
+    ax1.set_ylabel(f"std of r_{a} over the cycle")
     ax2.set_ylabel("frequency (1/τ)")
     for ax, letter in zip(axes, "abc", strict=True):
         ax.set_xlabel(_label(p))
         panel_label(ax, letter)
     onsets = ", ".join(f"{v:.4f}" for v in hopf[p]) or "none"
     fig.suptitle(f"Hopf onset {_label(p)}* = {onsets}", x=0.98, ha="right", fontsize=8)
-    if len(cycles):
-        ax1.legend(loc="upper left")
+    if len(cycles) or network is not None:
+        ax1.legend(loc="best")
     return fig
 
 
 @styled
-def rhythm_curves_figure(curves, hopf, *, entry, curve_keys, verification=(), verified_keys=()):
+def rhythm_curves_figure(
+    curves, hopf, *, entry, curve_keys, network=None, verification=(), verified_keys=()
+):
     """Hopf curves (rhythm onset) in (parameter, key) for each key, the frequency ω/2π along the
     curve as colour, codimension-2 points labelled, the model's own point marked. ``curves``:
     tables of :func:`qifgap.bifurcation.rhythm_curve`, one per key of ``curve_keys``;
-    ``verification``: per key of ``verified_keys``, the classes table of
+    ``network``: optional spiking networks (:data:`NETWORK_COLUMNS`) at (parameter, key) — the
+    model's value of a key the sweep does not set — filled where they oscillate, open where
+    not; ``verification``: per key of ``verified_keys``, the classes table of
     :func:`qifgap.verification.compare_model_classes`, drawn as one mark per grid point (spiking
     network agrees with the mean field, disagrees, or lies in the band around the curve)."""
+    network = _network(network)
     p, keys = entry["parameter"], list(curve_keys)
     n = max(1, len(keys))
     fig, axes = figure(1, n, figsize=(3.4 * n + 0.6, 2.8), squeeze=False,
@@ -115,6 +139,14 @@ def rhythm_curves_figure(curves, hopf, *, entry, curve_keys, verification=(), ve
                                 entry["verification"]["band"])  # fmt: skip
         model_key = _model_value(entry, key)
         ax.plot(hopf[p], [model_key] * len(hopf), "x", color=COLORS["hopf"], ms=5)
+        if network is not None:
+            y = network[key] if key in network else pd.Series(model_key, index=network.index)
+            osc = network.oscillates_net.astype(bool)
+            ax.plot(network[p][osc], y[osc], "o", color=NET, ms=4, label="network oscillates")
+            ax.plot(network[p][~osc], y[~osc], "o", mfc="none", color=NET, ms=4,
+                    label="network asynchronous")  # fmt: skip
+            if letter == "a":
+                ax.legend(loc="best", fontsize=6)
         ax.set_xlim(*entry["range"])
         ax.set_ylim(*entry["curves"][key])
         ax.set_xlabel(_label(p))
