@@ -432,6 +432,8 @@ def _rhythm_verification(res, key, threshold):
     if worst is None:
         raise NotAvailable("no verification/rhythms/*/*/summary.json")
     return worst
+
+
 # |max Re μ| (1/τ) of the equilibrium below which a network is "near onset": the runs start
 # their window at t_min = 10 τ, and a transient decays (or a rhythm settles) only where
 # |max Re μ| t_min ≥ 1 (the E–I mean-field runs at g_II = 0.6 and 0.95, max Re μ = −0.083 and
