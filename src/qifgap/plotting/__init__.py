@@ -9,7 +9,8 @@ in a notebook. Every ``*_figure`` function returns a Figure built from result ob
 By subject: :mod:`.timeseries` (network against mean field over time), :mod:`.bifurcation`
 (phase diagrams, branches, portraits, cycles, onset, verification), :mod:`.scaling` (finite-size
 and finite-threshold errors), :mod:`.rhythms` (rhythm onset of population models),
-:mod:`.style` (style, colours, figure creation, saving).
+:mod:`.sparse_synchrony` (noisy identical neurons, science.md §7), :mod:`.style` (style,
+colours, figure creation, saving).
 """
 
 from .bifurcation import (
@@ -28,6 +29,7 @@ from .bifurcation import (
 )
 from .rhythms import rhythm_curves_figure, rhythm_onset_figure
 from .scaling import finite_size_figure
+from .sparse_synchrony import sparse_synchrony_figure
 from .style import COLORS, MF, NET, STYLE, figure, panel_label, save, style, styled
 from .timeseries import (
     asymmetry_figure,
@@ -67,4 +69,5 @@ __all__ = [
     "onset_figure",
     "verification_figure",
     "finite_size_figure",
+    "sparse_synchrony_figure",
 ]
