@@ -205,3 +205,24 @@ def test_sparse_synchrony_agreement_is_untested_below_ten_thousand_neurons(tmp_p
     status = _sparse_claims(tmp_path, N=500, r_net=0.2789, r_mf=0.2589)
     assert status.value_counts().to_dict() == {"pass": 2, "untested": 2}
     assert all(s == "untested" for text, s in status.items() if "mean field" in text)
+
+
+def test_figure_draws_the_statistics_of_its_table():
+    """The plotting function of the registry entry: six panels; (d) marks ν and f of the table,
+    (f) holds one CV per neuron with at least 5 intervals (here all 20, CV 0)."""
+    from qifgap.plotting import sparse_synchrony_figure
+
+    times, ids = periodic_trains(period=2.0)
+    net = constructed(times, ids, np.arange(20))
+    mf = TimeSeries(t=T, r=1.0 + np.sin(2 * np.pi * T / 2.5), v=T * 0, Z=T * 0j)
+    run = {"eta_bar": 45.0, "delta": 0.0, "J": -200.0, "g": 3.0, "noise": 1.0, "t_start": 0.0,
+           "t_end": 40.0, "network": {"N": 20}, "compare": {"t_min": 10.0}}  # fmt: skip
+    table = experiments.compare_sparse_synchrony("x", run, net, mf)
+    fig = sparse_synchrony_figure(net, mf, table, run=run)
+    axes = fig.get_axes()
+    assert len(axes) == 6
+    d, f = axes[1], axes[5]
+    marks = sorted(line.get_xdata()[0] for line in d.get_lines())
+    assert marks == pytest.approx(sorted([0.5, table.frequency_net.iloc[0]]), rel=1e-9)
+    assert sum(p.get_height() for p in f.patches) == 20
+    assert "γ = 1" in axes[0].get_title(loc="left")
