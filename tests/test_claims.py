@@ -107,7 +107,7 @@ def _write_results(root: Path, mpr15_series) -> Path:
             (1.5, "I", 1 / 2.827, 1 / 2.834, 0.308, 3.59),
             (0.0, "E", 0.1, 0.1, 0.001, 0.1), (0.0, "I", 0.1, 0.1, 0.003, 0.15))
     ])  # fmt: skip
-    # sparse synchrony (science.md §7), the default config's run (N = 10⁴, window 10–40 τ)
+    # sparse synchrony (science.md §7), the default config's run (N = 10⁴, window 10–100 τ)
     _tsv(root / "compare/sparse_synchrony.tsv", [
         {"run": "sparse_synchrony", "delta": 0.0, "noise": 1.0, "N": 10_000, "r_net": 0.2525,
          "r_mf": 0.2532, "period_net": 0.6587, "period_mf": 0.6555, "frequency_net": 1.518,

@@ -110,15 +110,16 @@ def test_noisy_identical_neurons_against_the_mean_field():
 
 @pytest.mark.slow
 def test_sparse_synchrony_with_strong_inhibition():
-    """The claim of issue 15 for Δ = 0, γ = 1, g = 3, J = −200, η̄ = 45 (just beyond the Hopf
-    line η̄_H = 42.3), N = 4000, window 10–30. Measured (loaded machine): ⟨r⟩ 0.2571 vs 0.2532,
-    period 0.660 vs 0.655, ν/f 0.170, ISI CV 0.686: a rhythm in which each neuron fires
-    irregularly in about one cycle in six."""
+    """The claim of issue 15 at the default config's size: Δ = 0, γ = 1, g = 3, J = −200,
+    η̄ = 45 (just beyond the Hopf line η̄_H = 42.3), N = 10⁴, window 10–100 τ (10¹⁰
+    neuron-steps). Measured (loaded machine, seeds 0, 4, 5): ⟨r⟩ within 2 % of the mean field's
+    0.2535, period within 0.5 % of 0.6556, ν/f 0.16, ISI CV 0.70: a rhythm in which each neuron
+    fires irregularly in about one cycle in six. Over 10–40 τ only, ⟨r⟩ scatters by ±2.4 %
+    (−4.7 % for seed 4); at N = 2000 it is 5–12 % high (claims: untested below N = 10⁴)."""
     kw = dict(eta_bar=45.0, J=-200.0, g=3.0, delta=0.0, noise=1.0)
-    net = network.simulate(N=4000, t_end=30.0, seed=1, raster_neurons=400, **kw)
-    mf = meanfield.integrate(t_end=30.0, **kw)
+    net = network.simulate(N=10_000, t_end=100.0, seed=4, raster_neurons=400, **kw)
+    mf = meanfield.integrate(t_end=100.0, t_eval=net.t, **kw)
     out = sparse_synchrony_stats(net, mf, t_min=10.0)
-    assert out["rhythm_share"] > 0.3
     assert out["period_net"] == pytest.approx(out["period_mf"], rel=0.03)
     assert out["r_net"] == pytest.approx(out["r_mf"], rel=0.03)
     assert out["rate_per_cycle"] < 0.25
@@ -164,7 +165,7 @@ def test_sparse_synchrony_table_of_a_run():
 
 
 SPARSE_CLAIMS = [c for c in claims.CLAIMS if c.figure == "sparse_synchrony"]
-# the default config's numbers (N = 10⁴, window 10–40 τ)
+# the default config's numbers (N = 10⁴, window 10–100 τ)
 GOOD = {"run": "sparse_synchrony", "delta": 0.0, "noise": 1.0, "N": 10_000, "r_net": 0.2525,
         "r_mf": 0.2532, "period_net": 0.6587, "period_mf": 0.6555, "frequency_net": 1.518,
         "rhythm_share": 0.58, "neuron_rate": 0.2484, "rate_per_cycle": 0.1636, "isi_cv": 0.699,
