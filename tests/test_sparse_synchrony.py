@@ -112,16 +112,17 @@ def test_noisy_identical_neurons_against_the_mean_field():
 def test_sparse_synchrony_with_strong_inhibition():
     """The claim of issue 15 at the default config's size: Δ = 0, γ = 1, g = 3, J = −200,
     η̄ = 45 (just beyond the Hopf line η̄_H = 42.3), N = 10⁴, window 10–100 τ (10¹⁰
-    neuron-steps). Measured (loaded machine, seeds 0, 4, 5): ⟨r⟩ within 2 % of the mean field's
-    0.2535, period within 0.5 % of 0.6556, ν/f 0.16, ISI CV 0.70: a rhythm in which each neuron
-    fires irregularly in about one cycle in six. Over 10–40 τ only, ⟨r⟩ scatters by ±2.4 %
-    (−4.7 % for seed 4); at N = 2000 it is 5–12 % high (claims: untested below N = 10⁴)."""
+    neuron-steps). Measured (seeds 4, 5): ⟨r⟩ −1.9 %, +2.1 % off the mean field's 0.2535
+    (the claim's band: 5 %), period −0.5 %, −0.1 % off 0.6556 (band 3 %), ν/f 0.16–0.17, ISI
+    CV 0.70: a rhythm in which each neuron fires irregularly in about one cycle in six. Over
+    10–40 τ only, ⟨r⟩ scatters more (+1.7, 0.0, +1.4, −4.7 % for seeds 0, 2, 3, 4); at
+    N = 2000 it is 5–12 % high (claims: untested below N = 10⁴)."""
     kw = dict(eta_bar=45.0, J=-200.0, g=3.0, delta=0.0, noise=1.0)
     net = network.simulate(N=10_000, t_end=100.0, seed=4, raster_neurons=400, **kw)
     mf = meanfield.integrate(t_end=100.0, t_eval=net.t, **kw)
     out = sparse_synchrony_stats(net, mf, t_min=10.0)
     assert out["period_net"] == pytest.approx(out["period_mf"], rel=0.03)
-    assert out["r_net"] == pytest.approx(out["r_mf"], rel=0.03)
+    assert out["r_net"] == pytest.approx(out["r_mf"], rel=0.05)
     assert out["rate_per_cycle"] < 0.25
     assert out["isi_cv"] > 0.5
 
@@ -185,8 +186,9 @@ def _sparse_claims(tmp_path, **change):
         ({}, None),
         ({"rate_per_cycle": 0.3}, "under a quarter"),  # a neuron in almost every third cycle
         ({"isi_cv": 0.3}, "irregularly"),  # close to periodic firing
-        ({"r_net": 0.2532 * 1.031}, "⟨r⟩"),  # 3.1 % off the mean field
-        ({"r_net": 0.2532 * 0.969}, "⟨r⟩"),
+        ({"r_net": 0.2532 * 1.051}, "⟨r⟩"),  # 5.1 % off the mean field
+        ({"r_net": 0.2532 * 0.949}, "⟨r⟩"),
+        ({"r_net": 0.2532 * 1.049, "period_net": 0.6555 * 0.971}, None),  # inside both bands
         ({"period_net": 0.6555 * 1.031}, "period"),
     ],
 )

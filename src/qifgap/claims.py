@@ -414,17 +414,17 @@ def _sparse_isi_cv(res):
     return _sparse_row(res).isi_cv, 0.5
 
 
-def _sparse_agreement(res, key):
-    """Relative network–mean-field error of ``key`` (r or period), 3 % at N ≥ SPARSE_MIN_N."""
+def _sparse_agreement(res, key, tolerance):
+    """Relative network–mean-field error of ``key`` (r or period) at N ≥ SPARSE_MIN_N."""
     row = _sparse_row(res)
     if row.N < SPARSE_MIN_N:
         raise NotAvailable(
-            f"N = {row.N:.0f} < {SPARSE_MIN_N}: the finite-size bias of the strongly inhibitory "
-            "network exceeds 3 % (⟨r⟩ +5 to +12 % at N = 2000, up to +41 % at N = 500)"
+            f"N = {row.N:.0f} < {SPARSE_MIN_N}: the finite-size error of the strongly inhibitory "
+            "network exceeds the band (⟨r⟩ +5 to +12 % at N = 2000, up to +41 % at N = 500)"
         )
     net, mf = row[f"{key}_net"], row[f"{key}_mf"]
     note = f"{key} net {net:.4g}, mf {mf:.4g} (Δ + γ = {row.delta + row.noise:g})"
-    return abs(net / mf - 1), 0.03, note
+    return abs(net / mf - 1), tolerance, note
 
 
 def _rhythm_tables(res, name):
@@ -522,10 +522,12 @@ CLAIMS: tuple[Claim, ...] = (
           _sparse_rate_per_cycle, "<="),
     Claim("sparse_synchrony", "… and irregularly (value: ISI CV, pooled over the recorded "
           "neurons)", _sparse_isi_cv, ">="),
-    Claim("sparse_synchrony", "the network's ⟨r⟩ is that of the mean field with Δ + γ (value: "
-          "relative error; tested at N ≥ 10⁴)", lambda res: _sparse_agreement(res, "r"), "<="),
-    Claim("sparse_synchrony", "… and so is its rhythm's period (spectral peaks; value: relative "
-          "error; tested at N ≥ 10⁴)", lambda res: _sparse_agreement(res, "period"), "<="),
+    Claim("sparse_synchrony", "the network's ⟨r⟩ is that of the mean field with Δ + γ within "
+          "5 % (value: relative error; tested at N ≥ 10⁴, where it scatters by ~2 % with the "
+          "noise seed)", lambda res: _sparse_agreement(res, "r", 0.05), "<="),
+    Claim("sparse_synchrony", "… and its rhythm's period within 3 % (spectral peaks; value: "
+          "relative error; tested at N ≥ 10⁴)",
+          lambda res: _sparse_agreement(res, "period", 0.03), "<="),
     Claim("rhythm_onset", "every rhythm of the population models starts at a supercritical Hopf "
           "bifurcation (value: largest first Lyapunov coefficient)", _rhythm_supercritical,
           "<="),

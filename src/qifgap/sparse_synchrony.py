@@ -20,8 +20,8 @@ Sparse firing needs strong inhibition, which raises ω_H: Δ = 0, γ = 1, g = 3,
 η̄ = 45 (η̄_H = 42.3) gives, N = 4000, window 10–30: ⟨r⟩ 0.2571 (mean field 0.2532), period
 0.660 (0.655), ν/f = 0.170 and ISI CV 0.686. Strong inhibition amplifies the network's
 finite-size fluctuations near the weakly attracting cycle: ⟨r⟩ is 5–12 % high at N = 2000 and
-up to 40 % at N = 500; at N = 10⁴ it scatters by ±2.4 % over 30 τ windows and by ~1–2 % over
-90 τ (the default config's run).
+up to 40 % at N = 500; at N = 10⁴ it scatters with the noise seed by ~2.4 % over 30 τ windows
+(up to −4.7 %) and by ~2 % over 90 τ (the default config's run).
 """
 
 from __future__ import annotations
