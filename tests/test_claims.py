@@ -109,9 +109,9 @@ def _write_results(root: Path, mpr15_series) -> Path:
     ])  # fmt: skip
     # sparse synchrony (science.md §7), the default config's run (N = 10⁴, window 10–100 τ)
     _tsv(root / "compare/sparse_synchrony.tsv", [
-        {"run": "sparse_synchrony", "delta": 0.0, "noise": 1.0, "N": 10_000, "r_net": 0.2525,
-         "r_mf": 0.2532, "period_net": 0.6587, "period_mf": 0.6555, "frequency_net": 1.518,
-         "rhythm_share": 0.58, "neuron_rate": 0.2484, "rate_per_cycle": 0.1636, "isi_cv": 0.699,
+        {"run": "sparse_synchrony", "delta": 0.0, "noise": 1.0, "N": 10_000, "r_net": 0.2604,
+         "r_mf": 0.2535, "period_net": 0.6517, "period_mf": 0.6556, "frequency_net": 1.534,
+         "rhythm_share": 0.41, "neuron_rate": 0.2586, "rate_per_cycle": 0.1685, "isi_cv": 0.711,
          "n_neurons": 500}
     ])  # fmt: skip
     rhythm = root / "bifurcation/rhythms/ei_gap"

@@ -167,9 +167,9 @@ def test_sparse_synchrony_table_of_a_run():
 
 SPARSE_CLAIMS = [c for c in claims.CLAIMS if c.figure == "sparse_synchrony"]
 # the default config's numbers (N = 10⁴, window 10–100 τ)
-GOOD = {"run": "sparse_synchrony", "delta": 0.0, "noise": 1.0, "N": 10_000, "r_net": 0.2525,
-        "r_mf": 0.2532, "period_net": 0.6587, "period_mf": 0.6555, "frequency_net": 1.518,
-        "rhythm_share": 0.58, "neuron_rate": 0.2484, "rate_per_cycle": 0.1636, "isi_cv": 0.699,
+GOOD = {"run": "sparse_synchrony", "delta": 0.0, "noise": 1.0, "N": 10_000, "r_net": 0.2604,
+        "r_mf": 0.2535, "period_net": 0.6517, "period_mf": 0.6556, "frequency_net": 1.534,
+        "rhythm_share": 0.41, "neuron_rate": 0.2586, "rate_per_cycle": 0.1685, "isi_cv": 0.711,
         "n_neurons": 500}  # fmt: skip
 
 
@@ -186,10 +186,10 @@ def _sparse_claims(tmp_path, **change):
         ({}, None),
         ({"rate_per_cycle": 0.3}, "under a quarter"),  # a neuron in almost every third cycle
         ({"isi_cv": 0.3}, "irregularly"),  # close to periodic firing
-        ({"r_net": 0.2532 * 1.051}, "⟨r⟩"),  # 5.1 % off the mean field
-        ({"r_net": 0.2532 * 0.949}, "⟨r⟩"),
-        ({"r_net": 0.2532 * 1.049, "period_net": 0.6555 * 0.971}, None),  # inside both bands
-        ({"period_net": 0.6555 * 1.031}, "period"),
+        ({"r_net": 0.2535 * 1.051}, "⟨r⟩"),  # 5.1 % off the mean field
+        ({"r_net": 0.2535 * 0.949}, "⟨r⟩"),
+        ({"r_net": 0.2535 * 1.049, "period_net": 0.6556 * 0.971}, None),  # inside both bands
+        ({"period_net": 0.6556 * 1.031}, "period"),
     ],
 )
 def test_sparse_synchrony_claims_fail_on_wrong_numbers(tmp_path, change, failing):
