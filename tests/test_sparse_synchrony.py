@@ -3,9 +3,12 @@ trains and rates, then a noisy network of identical neurons against the mean fie
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from qifgap import claims, experiments, meanfield, network
 from qifgap.results import NetworkResult, TimeSeries
@@ -17,6 +20,7 @@ from qifgap.sparse_synchrony import (
     single_neuron_rate,
     sparse_synchrony_stats,
 )
+from qifgap.workflow import ConfigError, validate_config
 
 T = np.arange(0.005, 40.0, 0.01)  # bin centres of 0.01 τ bins on [0, 40)
 
@@ -229,3 +233,20 @@ def test_figure_draws_the_statistics_of_its_table():
     assert marks == pytest.approx(sorted([0.5, table.frequency_net.iloc[0]]), rel=1e-9)
     assert sum(p.get_height() for p in f.patches) == 20
     assert "γ = 1" in axes[0].get_title(loc="left")
+
+
+@pytest.mark.parametrize(
+    ("figure_run", "raster", "message"),
+    [
+        ("sparse_synchrony", 0, "figures.sparse_synchrony: run 'sparse_synchrony' records no"),
+        ("ei", 50, "figures.sparse_synchrony: run 'ei': this figure needs one-population runs"),
+        ("nope", 50, "figures.sparse_synchrony: unknown run 'nope'"),
+    ],
+)
+def test_the_figure_needs_a_one_population_run_with_a_raster(figure_run, raster, message):
+    repo = Path(__file__).resolve().parents[1]
+    config = yaml.safe_load((repo / "config" / "test.yaml").read_text())
+    config["figures"]["sparse_synchrony"] = figure_run
+    config["experiments"]["sparse_synchrony"]["network"]["raster_neurons"] = raster
+    with pytest.raises(ConfigError, match=message.replace(".", r"\.").replace("(", r"\(")):
+        validate_config(config, repo / "config" / "schema.yaml")

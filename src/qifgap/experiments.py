@@ -218,9 +218,9 @@ def run_model(params: Mapping) -> Model:
     """The :class:`~qifgap.populations.Model` of a population run.
 
     A population's fields not given come from the run: ``delta``, ``tau`` and ``noise`` (the
-    run's, ``delta`` and ``tau`` from ``defaults:``), ``v_peak`` and ``v_reset`` (its network
-    options); the rest from
-    :mod:`qifgap.defaults`. ValueError naming the key (``populations.I.tau_syn``, ``g.I.E``).
+    run's; ``delta`` and ``tau`` from ``defaults:``), ``v_peak`` and ``v_reset`` (its network
+    options); the rest from :mod:`qifgap.defaults`. ValueError naming the key
+    (``populations.I.tau_syn``, ``g.I.E``).
     """
     options = params.get("network", {})
     inherited = {k: params[k] for k in POPULATION_RUN_KEYS if k in params}

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from . import experiments
+from .defaults import NETWORK
 
 __all__ = ["validate_config", "module_closure", "code_hash", "NOT_HASHED", "ConfigError"]
 
@@ -121,8 +122,6 @@ def _check_verification(verification: Mapping | None, bif: Mapping) -> None:
 def _check_sparse_synchrony(figures: Mapping, runs: Mapping) -> None:
     """The run of the sparse-synchrony figure records spikes: its single-neuron statistics
     need a raster (network.raster_neurons >= 1)."""
-    from .defaults import NETWORK
-
     name = figures.get("sparse_synchrony")
     if name is None:
         return
