@@ -107,6 +107,13 @@ def _write_results(root: Path, mpr15_series) -> Path:
             (1.5, "I", 1 / 2.827, 1 / 2.834, 0.308, 3.59),
             (0.0, "E", 0.1, 0.1, 0.001, 0.1), (0.0, "I", 0.1, 0.1, 0.003, 0.15))
     ])  # fmt: skip
+    # sparse synchrony (science.md §7), the default config's run (N = 10⁴, window 10–100 τ)
+    _tsv(root / "compare/sparse_synchrony.tsv", [
+        {"run": "sparse_synchrony", "delta": 0.0, "noise": 1.0, "N": 10_000, "r_net": 0.2604,
+         "r_mf": 0.2535, "period_net": 0.6517, "period_mf": 0.6556, "frequency_net": 1.534,
+         "rhythm_share": 0.41, "neuron_rate": 0.2586, "rate_per_cycle": 0.1685, "isi_cv": 0.711,
+         "n_neurons": 500}
+    ])  # fmt: skip
     rhythm = root / "bifurcation/rhythms/ei_gap"
     _tsv(rhythm / "hopf.csv", [{"g.I.I": 0.8128, "l1": -0.1545, "criticality": "supercritical"}])
     _tsv(rhythm / "cycles.csv", {"g.I.I": [0.9, 1.5], "period": [2.9, 2.834], "stable": True})

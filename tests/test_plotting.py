@@ -21,6 +21,7 @@ import pytest
 from qifgap import plotting
 from qifgap.bifurcation import fixed_point_branch, phase_diagram, saddle_node_curve
 from qifgap.bifurcation.portrait import phase_portrait
+from qifgap.experiments import compare_sparse_synchrony
 from qifgap.results import NetworkResult, TimeSeries
 
 # --- synthetic inputs --------------------------------------------------------------------------
@@ -161,6 +162,17 @@ def _figures(diagrams):
                   "v_reset": -100.0, "kappa": 0.0}]  # fmt: skip
     portrait = phase_portrait(eta_bar=-5.0, J=15.0, g=0.0, n_grid=9,
                               initial_conditions=[(0.1, -2.0)], t_end=2.0)  # fmt: skip
+    sparse_run = {
+        "eta_bar": 45.0,
+        "delta": 0.0,
+        "J": -200.0,
+        "g": 3.0,
+        "noise": 1.0,
+        "t_start": 0.0,
+        "t_end": 10.0,
+        "network": {"N": 50},
+        "compare": {"t_min": 2.0},
+    }
     return {
         "protocol": lambda: p.protocol_figure(
             net, mf, current=lambda t: 3.0 * (t < 5), title="step"
@@ -211,6 +223,9 @@ def _figures(diagrams):
         ),
         "verification": lambda: p.verification_figure(
             diagrams[2.0], classes, summary, settings=settings
+        ),  # fmt: skip
+        "sparse_synchrony": lambda: p.sparse_synchrony_figure(
+            net, mf, compare_sparse_synchrony("s", sparse_run, net, mf), run=sparse_run
         ),  # fmt: skip
     }
 
@@ -263,7 +278,7 @@ def test_every_figure_function_runs_and_saves(tmp_path, diagrams):
         "protocol_figure", "comparison_grid", "mpr15_bifurcation_figure", "onset_figure",
         "hysteresis_figure", "asymmetry_figure", "finite_size_figure", "phase_diagrams_figure",
         "codim2_figure", "limit_cycles_figure", "verification_figure", "rhythm_onset_figure",
-        "rhythm_curves_figure", "population_sweep_figure",
+        "rhythm_curves_figure", "population_sweep_figure", "sparse_synchrony_figure",
     }  # fmt: skip
     assert called == exported  # a new figure function needs a case here
     provenance = {"rule": "test", "qifgap_version": "0"}

@@ -1,6 +1,7 @@
 """Experiments described by data: a config entry → network, mean field and their comparison.
 
-An experiment is a mapping of model parameters (``eta_bar``, ``delta``, ``J``, ``g``, ``tau``),
+An experiment is a mapping of model parameters (``eta_bar``, ``delta``, ``J``, ``g``, ``tau``,
+and ``noise``, the scale γ of independent Cauchy white noise in every neuron, science.md §7),
 a protocol (``t_start``, ``t_end``, ``current``) and per-stage options (``network``,
 ``meanfield``, ``compare``). Defaults are merged in one place (:func:`merge`); sweeps expand
 into one experiment per grid point (:func:`expand_sweep`). The Snakemake workflow and users'
@@ -14,7 +15,7 @@ does (science.md §6)::
     g: {I: {I: 1.5}}
     current: {E: {kind: constant, value: 0.5}}            # or one current for all
 
-Each population gives its own N; its ``delta`` and ``tau`` default to the run's (``defaults:``),
+Each population gives its own N; its ``delta``, ``tau`` and ``noise`` default to the run's,
 its ``v_peak`` and ``v_reset`` to the run's network options (:func:`run_model`). It runs through
 the same stages (network, mean field, comparison: one row per population); a one-population
 experiment keeps the keyword API of :func:`qifgap.network.simulate` and its 1-D outputs.
@@ -52,15 +53,16 @@ __all__ = [
     "run_network",
     "run_meanfield",
     "compare_run",
+    "compare_sparse_synchrony",
     "network_resources",
 ]
 
-MODEL_KEYS = ("eta_bar", "delta", "J", "g", "tau")
+MODEL_KEYS = ("eta_bar", "delta", "J", "g", "tau", "noise")
 PROTOCOL_KEYS = ("t_start", "t_end", "current")
 # network options that a population may set for itself (the run's value is its default)
 POPULATION_NETWORK_KEYS = ("v_peak", "v_reset")
 # run keys that a population inherits unless it sets its own
-POPULATION_RUN_KEYS = ("delta", "tau")
+POPULATION_RUN_KEYS = ("delta", "tau", "noise")
 # dotted sweep keys into the model of a population experiment
 _MODEL_SWEEP_HEADS = ("J", "g", "populations")
 
@@ -215,9 +217,10 @@ def is_population_run(params: Mapping) -> bool:
 def run_model(params: Mapping) -> Model:
     """The :class:`~qifgap.populations.Model` of a population run.
 
-    A population's fields not given come from the run: ``delta`` and ``tau`` (from
-    ``defaults:``), ``v_peak`` and ``v_reset`` (its network options); the rest from
-    :mod:`qifgap.defaults`. ValueError naming the key (``populations.I.tau_syn``, ``g.I.E``).
+    A population's fields not given come from the run: ``delta``, ``tau`` and ``noise`` (the
+    run's; ``delta`` and ``tau`` from ``defaults:``), ``v_peak`` and ``v_reset`` (its network
+    options); the rest from :mod:`qifgap.defaults`. ValueError naming the key
+    (``populations.I.tau_syn``, ``g.I.E``).
     """
     options = params.get("network", {})
     inherited = {k: params[k] for k in POPULATION_RUN_KEYS if k in params}
@@ -359,6 +362,23 @@ def compare_run(name: str, params: Mapping, net: TimeSeries, mf: TimeSeries) -> 
     return pd.DataFrame([row])
 
 
+def compare_sparse_synchrony(name: str, params: Mapping, net, mf) -> pd.DataFrame:
+    """One-row table of :func:`qifgap.sparse_synchrony.sparse_synchrony_stats` of a
+    one-population run (network with a raster, its mean field) from ``compare.t_min`` (else
+    t_start), with the run's name, model parameters (``noise`` 0 if unset) and N."""
+    from .sparse_synchrony import sparse_synchrony_stats
+
+    if is_population_run(params):
+        raise ValueError(f"{name}: the sparse-synchrony table needs a one-population run")
+    t_min = params.get("compare", {}).get("t_min")
+    t_min = params["t_start"] if t_min is None else t_min
+    row = {"run": name, "noise": 0.0}
+    row.update({k: params[k] for k in MODEL_KEYS if k in params})
+    row.update({"N": params["network"]["N"], "t_min": t_min})
+    row.update(sparse_synchrony_stats(net, mf, t_min=t_min))
+    return pd.DataFrame([row])
+
+
 def _compare_populations(name, params, net, mf, *, t_min) -> pd.DataFrame:
     """One row per population of :func:`compare_run` (network and mean field column by column,
     each population's voltage with its own κ_b and τ_b)."""
@@ -385,10 +405,13 @@ def network_resources(params: Mapping, *, threads: int = 1) -> dict:
     """Memory (MB) and wall time (minutes) a network run asks of a scheduler.
 
     Memory: two float64 arrays of N, binned outputs and the interpreter (~400 MB with numba).
-    Time: ~0.6 ns per neuron-step per thread, doubled for safety, at least 5 minutes.
+    Time: ~0.6 ns per neuron-step per thread, plus ~3 ns per step of a neuron with noise (the
+    Cauchy draw: benchmarks/noise.py), doubled for safety, at least 5 minutes.
     """
     setup = network.check_parameters(**network_kwargs(params))
-    neuron_steps = setup.N * setup.n_bins * setup.steps_per_bin
+    steps = setup.n_bins * setup.steps_per_bin
+    noisy = sum(n for n, gamma in zip(setup.sizes, setup.model.noise, strict=True) if gamma > 0)
+    ns = 0.6 * setup.N + 3.0 * noisy  # per step of the whole network
     mem_mb = 400 + (setup.N * 32 + setup.n_bins * 64) / 1e6
-    minutes = 2 * neuron_steps * 0.6e-9 / max(threads, 1) / 60
+    minutes = 2 * steps * ns * 1e-9 / max(threads, 1) / 60
     return {"mem_mb": int(math.ceil(mem_mb)), "runtime": int(max(5, math.ceil(minutes)))}

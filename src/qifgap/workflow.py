@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from . import experiments
+from .defaults import NETWORK
 
 __all__ = ["validate_config", "module_closure", "code_hash", "NOT_HASHED", "ConfigError"]
 
@@ -98,6 +99,7 @@ def validate_config(config: dict, schema_path) -> dict[str, dict]:
             f"experiments.{name}" if "/" not in name else f"sweeps.{name}", params
         )
     _check_figure_references(config.get("figures", {}), runs, config.get("sweeps", {}))
+    _check_sparse_synchrony(config.get("figures", {}), runs)
     _check_verification(config.get("verification"), config["bifurcation"])
     return runs
 
@@ -117,6 +119,19 @@ def _check_verification(verification: Mapping | None, bif: Mapping) -> None:
             )
 
 
+def _check_sparse_synchrony(figures: Mapping, runs: Mapping) -> None:
+    """The run of the sparse-synchrony figure records spikes: its single-neuron statistics
+    need a raster (network.raster_neurons >= 1)."""
+    name = figures.get("sparse_synchrony")
+    if name is None:
+        return
+    if not runs[name].get("network", {}).get("raster_neurons", NETWORK["raster_neurons"]):
+        raise ConfigError(
+            f"figures.sparse_synchrony: run {name!r} records no spikes "
+            "(network.raster_neurons must be >= 1)"
+        )
+
+
 # what each entry of the config's figures section names: runs or sweeps
 _FIGURE_REFERENCES = {
     "protocols": "run",
@@ -127,6 +142,7 @@ _FIGURE_REFERENCES = {
     "asymmetry": "run",
     "finite_size": "sweep",
     "ei_gap": "sweep",
+    "sparse_synchrony": "run",
 }
 
 

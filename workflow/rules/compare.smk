@@ -192,3 +192,30 @@ rule compare_rhythm_verification:
         "../../envs/qifgap.yaml"
     script:
         "../scripts/compare_rhythm_verification.py"
+
+
+# Sparse synchrony (science.md 7): the rhythm of network and mean field (Delta + gamma), the
+# single-neuron rate against the rhythm's frequency and the ISI CV of the run of the figure.
+rule compare_sparse_synchrony:
+    input:
+        network=lambda wildcards: rules.simulate_network.output.network.format(
+            run=FIGURES["sparse_synchrony"]
+        ),
+        meanfield=lambda wildcards: rules.integrate_meanfield.output.meanfield.format(
+            run=FIGURES["sparse_synchrony"]
+        ),
+    output:
+        table=f"{RESULTS}/compare/sparse_synchrony.tsv",
+    params:
+        name=FIGURES.get("sparse_synchrony"),
+        run=lambda wildcards: RUNS[FIGURES["sparse_synchrony"]],
+        code=script_code("compare_sparse_synchrony"),
+    resources:
+        mem_mb=500,
+        runtime=5,
+    log:
+        f"{LOGS}/compare_sparse_synchrony.log",
+    conda:
+        "../../envs/qifgap.yaml"
+    script:
+        "../scripts/compare_sparse_synchrony.py"

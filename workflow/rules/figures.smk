@@ -139,6 +139,26 @@ FIGURE_REGISTRY = {
         targets=configured("ei_gap", "ei_gap"),
         plot="population_sweep_figure",
     ),
+    # Sparse synchrony (science.md 7): identical noisy neurons (Delta = 0, noise gamma) with gap
+    # junctions; the rhythm of network and mean field (Delta + gamma), a raster, and each
+    # neuron's rate against the rhythm's frequency and its ISI CV.
+    "sparse_synchrony": dict(
+        file="sparse_synchrony",
+        label="sparse_synchrony",
+        category=("Noise", "Sparse synchrony"),
+        input=dict(
+            network=lambda wildcards: rules.simulate_network.output.network.format(
+                run=FIGURES["sparse_synchrony"]
+            ),
+            meanfield=lambda wildcards: rules.integrate_meanfield.output.meanfield.format(
+                run=FIGURES["sparse_synchrony"]
+            ),
+            table=rules.compare_sparse_synchrony.output.table,
+        ),
+        params=dict(run=lambda wildcards: RUNS[FIGURES["sparse_synchrony"]]),
+        targets=configured("sparse_synchrony", "sparse_synchrony"),
+        plot="sparse_synchrony_figure",
+    ),
     # Finite-size scaling of the network-mean-field error, and the finite-threshold bias.
     "finite_size": dict(
         file="finite_size",
