@@ -183,7 +183,17 @@ def _figures(diagrams):
             _onset_sweep(), g_hopf=1.2, eta_bar=1.0, J=0.0, omega_hopf=2.0
         ),  # fmt: skip
         "hysteresis": lambda: p.hysteresis_figure(
-            _ramps(), pd.DataFrame({"g": [0.0, 0.5, 1.0], "width": [2.6, 3.0, 0.36]}), J=15.0
+            _ramps(),
+            pd.DataFrame({"g": [0.0, 0.5, 1.0], "width": [2.6, 3.0, 0.36]}),
+            J=15.0,
+            speeds=pd.DataFrame(
+                {
+                    "g": [0.0, 1.0, 0.0],
+                    "speed": [0.08, 0.08, 0.16],
+                    "width_net": [3.3, 0.9, 3.65],
+                    "width_mf": [3.25, 0.94, 3.6],
+                }
+            ),
         ),
         "asymmetry": lambda: p.asymmetry_figure(asym_rows, asym_cols),
         "population_sweep": lambda: p.population_sweep_figure(
