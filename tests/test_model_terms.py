@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from qifgap.model import (
+    FiringRateEquations,
     jacobian_populations,
     kuramoto_from_rv,
     rhs_populations,
@@ -65,3 +66,16 @@ def test_kuramoto_map_scales_the_rate_by_pi_tau():
 def test_noise_adds_to_the_width():
     """Cauchy noise γ enters the equations as Δ + γ (science.md §7)."""
     assert width(1.0, 0.5) == 1.5 and width(0.0, 1.0) == 1.0
+
+
+def test_firing_rate_equations_take_a_list_or_an_array_state():
+    """The integrators pass arrays, users may pass lists: the same dy/dt either way, and for
+    one population it is the closed form τ ṙ = Δ/(πτ) + r(2v − g), τ v̇ = v² + η̄ + I + (J +
+    gκ)τr − (πτr)² (τ = 2, Δ = 1, η̄ = −1, J = 3, g = 0.5, κ = 0.2, I = 0.25, r = 0.5,
+    v = −1)."""
+    eq = FiringRateEquations(eta_bar=-1.0, delta=1.0, tau=2.0, tau_syn=[0.0], J=[[3.0]],
+                             g=[[0.5]], kappa=0.2)  # fmt: skip
+    dr = (1.0 / (2 * math.pi) + 0.5 * (-2.0 - 0.5)) / 2.0
+    dv = (1.0 - 1.0 + 0.25 + (3.0 + 0.5 * 0.2) * 2.0 * 0.5 - (math.pi * 2.0 * 0.5) ** 2) / 2.0
+    np.testing.assert_allclose(eq.rhs([0.5, -1], 0.25), [dr, dv], rtol=1e-14)
+    np.testing.assert_allclose(eq.rhs(np.array([0.5, -1.0]), 0.25), [dr, dv], rtol=1e-14)
