@@ -30,3 +30,31 @@ def test_a_current_spec_reaches_every_population():
     plain = meanfield.integrate(model=shifted, t_end=2.0)
     np.testing.assert_allclose(driven.r, plain.r, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(driven.v, plain.v, rtol=1e-9, atol=1e-12)
+
+
+def test_a_current_per_population_reaches_only_its_population():
+    """{"E": 0.5} drives E alone: the same run as η̄_E + 0.5 (I unchanged), which differs from
+    driving both."""
+    driven = meanfield.integrate(model=TWO, t_end=2.0,
+                                 current={"E": {"kind": "constant", "value": 0.5}})  # fmt: skip
+    shifted = {**TWO, "populations": {"E": {"eta_bar": -0.5}, "I": {"eta_bar": 0.5}}}
+    plain = meanfield.integrate(model=shifted, t_end=2.0)
+    np.testing.assert_allclose(driven.r, plain.r, rtol=1e-9, atol=1e-12)
+    both = meanfield.integrate(model=TWO, t_end=2.0, current={"kind": "constant", "value": 0.5})
+    assert np.max(np.abs(both.r[:, 1] - driven.r[:, 1])) > 1e-3
+
+
+ONE = {"populations": {"A": {"eta_bar": -1.0}}, "J": {"A": {"A": 2.0}}, "g": {"A": {"A": 0.5}}}
+
+
+@pytest.mark.parametrize("kappa", [["x"], [None], [1.0, 2.0]])
+def test_kappa_that_is_not_one_finite_number_per_population_is_refused(kappa):
+    with pytest.raises(ValueError, match=r"^kappa must be a number or 1 finite numbers"):
+        meanfield.integrate(model=ONE, t_end=1.0, kappa=kappa)
+
+
+def test_kappa_per_population_is_converted_to_float():
+    """["0.5"] is κ = 0.5 (converted like every number): the same run as kappa=0.5."""
+    as_text = meanfield.integrate(model=ONE, t_end=1.0, kappa=["0.5"])
+    as_number = meanfield.integrate(model=ONE, t_end=1.0, kappa=0.5)
+    np.testing.assert_array_equal(as_text.r, as_number.r)
