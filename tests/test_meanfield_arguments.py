@@ -58,3 +58,14 @@ def test_kappa_per_population_is_converted_to_float():
     as_text = meanfield.integrate(model=ONE, t_end=1.0, kappa=["0.5"])
     as_number = meanfield.integrate(model=ONE, t_end=1.0, kappa=0.5)
     np.testing.assert_array_equal(as_text.r, as_number.r)
+
+
+def test_a_step_in_one_population_acts_only_while_it_is_on():
+    """{"E": step on 1 ≤ t < 2}: before t = 1 the run is the undriven one (to the tolerance),
+    at t = 2 the rates differ; the two populations' currents are evaluated at t."""
+    step = {"kind": "step", "amplitude": 1.0, "t_on": 1.0, "t_off": 2.0}
+    driven = meanfield.integrate(model=TWO, t_end=2.0, current={"E": step})
+    plain = meanfield.integrate(model=TWO, t_end=2.0)
+    before = driven.t < 1.0
+    np.testing.assert_allclose(driven.r[before], plain.r[before], rtol=1e-9, atol=1e-12)
+    assert abs(driven.r[-1, 0] - plain.r[-1, 0]) > 1e-2
