@@ -76,6 +76,17 @@ def test_hysteresis_without_switches_is_nan():
     assert math.isnan(h["eta_on"]) and math.isnan(h["eta_off"]) and math.isnan(h["width"])
 
 
+def test_ramp_overshoot_subtracts_the_static_width_interpolated_in_g():
+    """Static widths 2.6 at g = 0 and 3.0 at g = 0.5: at g = 0.25 the static width is 2.8."""
+    static = pd.DataFrame({"g": [0.5, 0.0], "width": [3.0, 2.6]})  # unsorted on purpose
+    speeds = pd.DataFrame({"g": [0.0, 0.25, 0.0], "speed": [0.08, 0.08, 0.16],
+                           "width_net": [3.3, 3.0, 3.7], "width_mf": [3.25, 3.1, 3.6]})  # fmt: skip
+    out = analysis.ramp_overshoot(speeds, static)
+    np.testing.assert_allclose(out.overshoot_mf, [0.65, 0.3, 1.0], atol=1e-12)
+    np.testing.assert_allclose(out.overshoot_net, [0.7, 0.2, 1.1], atol=1e-12)
+    assert list(out.speed) == [0.08, 0.08, 0.16] and "overshoot_mf" not in speeds
+
+
 # --- power-law fits ----------------------------------------------------------------------------
 
 N = np.array([250.0, 500.0, 1000.0, 2000.0, 4000.0, 8000.0, 16000.0, 32000.0])

@@ -79,10 +79,14 @@ def _write_results(root: Path, mpr15_series) -> Path:
         {"g": 0.0, "J": 15.0, "width_net": 3.30, "width_mf": 3.25},
         {"g": 1.0, "J": 15.0, "width_net": 0.9, "width_mf": 0.7},
     ])  # fmt: skip
+    # mean-field widths of the default config's ramps (network widths made up)
     _tsv(root / "compare/hysteresis_speeds.tsv", [
-        {"g": 0.0, "J": 15.0, "speed": 0.08, "width_net": 3.30, "width_mf": 3.25},
-        {"g": 0.0, "J": 15.0, "speed": 0.16, "width_net": 3.95, "width_mf": 3.90},
-        {"g": 1.0, "J": 15.0, "speed": 0.08, "width_net": 0.9, "width_mf": 0.7},
+        {"g": 0.0, "J": 15.0, "speed": 0.08, "width_net": 3.30, "width_mf": 3.254},
+        {"g": 0.5, "J": 15.0, "speed": 0.08, "width_net": 3.70, "width_mf": 3.636},
+        {"g": 1.0, "J": 15.0, "speed": 0.08, "width_net": 0.9, "width_mf": 0.937},
+        {"g": 0.0, "J": 15.0, "speed": 0.16, "width_net": 3.65, "width_mf": 3.605},
+        {"g": 0.5, "J": 15.0, "speed": 0.16, "width_net": 4.05, "width_mf": 4.018},
+        {"g": 1.0, "J": 15.0, "speed": 0.16, "width_net": 0.8, "width_mf": 0.758},
     ])  # fmt: skip
     for g, bistable in (("0", 20), ("1", 1)):
         labels = ["bistable"] * bistable + ["one stable state"] * (100 - bistable)
@@ -265,6 +269,25 @@ def test_a_ramp_overshoot_that_does_not_grow_with_speed_fails(results):
     (results / "compare/hysteresis_speeds.tsv").unlink()
     out = claims.evaluate(results, figures=FIGURES).set_index("claim")
     assert out.loc[speed.name, "status"] == "untested"
+
+
+def test_the_speed_overshoot_is_checked_at_every_g_below_0_7(results):
+    """g = 0 grows with the ramp speed, g = 0.5 does not: the claim fails on g = 0.5; g = 1
+    (oscillating high state) is the other row's, which fails if its loop widens."""
+    _tsv(results / "compare/hysteresis_speeds.tsv", [
+        {"g": 0.0, "J": 15.0, "speed": 0.08, "width_net": 3.30, "width_mf": 3.254},
+        {"g": 0.0, "J": 15.0, "speed": 0.16, "width_net": 3.65, "width_mf": 3.605},
+        {"g": 0.5, "J": 15.0, "speed": 0.08, "width_net": 3.70, "width_mf": 3.636},
+        {"g": 0.5, "J": 15.0, "speed": 0.16, "width_net": 3.70, "width_mf": 3.600},
+        {"g": 1.0, "J": 15.0, "speed": 0.08, "width_net": 0.9, "width_mf": 0.937},
+        {"g": 1.0, "J": 15.0, "speed": 0.16, "width_net": 1.0, "width_mf": 1.037},
+    ])  # fmt: skip
+    out = claims.evaluate(results, figures=FIGURES).set_index("claim")
+    grows = out.loc[[c for c in out.index if "ramp speed where" in c][0]]
+    assert grows.status == "fail" and grows.value == pytest.approx(3.600 - 3.636)
+    assert "g = 0.5: width 3.6 at 0.16/τ, 3.64 at 0.08/τ" in grows.note
+    oscillating = out.loc[[c for c in out.index if "not at g = 1" in c][0]]
+    assert oscillating.status == "fail" and oscillating.value == pytest.approx(0.1)
 
 
 def test_html_page_shows_failures_in_red(results, tmp_path):

@@ -153,7 +153,9 @@ def _figures(diagrams):
                             "agree": [True, True, False]})  # fmt: skip
     settings = {"eta": {"min": -8, "max": 4, "n": 3}, "J": {"min": -2, "max": 16, "n": 3},
                 "g": 2.0, "N": 1000}  # fmt: skip
-    summary = {"agreement_away": 0.9, "points_away_from_curves": 3, "agreement_all": 0.67}
+    summary = {"agreement_away": 1.0, "points_away_from_curves": 2, "agreement_all": 0.67,
+               "points": 3, "band": 0.75, "agreement_coexistence": 1.0, "coexistence_points": 1,
+               "coexistence_band": 0.25}  # fmt: skip
     asym_rows = pd.DataFrame({"v_reset": [-50.0, -100.0], "err_p19": [0.29, 0.0],
                               "err_mp20": [0.01, 0.0]})  # fmt: skip
     asym_cols = [{"net": _series(network=True), "p19": mf, "mp20": _series(0.2),
@@ -195,7 +197,17 @@ def _figures(diagrams):
             _onset_sweep(), g_hopf=1.2, eta_bar=1.0, J=0.0, omega_hopf=2.0
         ),  # fmt: skip
         "hysteresis": lambda: p.hysteresis_figure(
-            _ramps(), pd.DataFrame({"g": [0.0, 0.5, 1.0], "width": [2.6, 3.0, 0.36]}), J=15.0
+            _ramps(),
+            pd.DataFrame({"g": [0.0, 0.5, 1.0], "width": [2.6, 3.0, 0.36]}),
+            J=15.0,
+            speeds=pd.DataFrame(
+                {
+                    "g": [0.0, 1.0, 0.0],
+                    "speed": [0.08, 0.08, 0.16],
+                    "width_net": [3.3, 0.9, 3.65],
+                    "width_mf": [3.25, 0.94, 3.6],
+                }
+            ),
         ),
         "asymmetry": lambda: p.asymmetry_figure(asym_rows, asym_cols),
         "population_sweep": lambda: p.population_sweep_figure(
@@ -306,3 +318,21 @@ def test_asymmetry_axis_takes_v_peak_from_the_networks():
     assert xlabel([200.0]) == "V_r (V_p = 200)"
     assert xlabel([100.0, 100.0]) == "V_r (V_p = 100)"
     assert xlabel([100.0, 50.0]) == "V_r"
+
+
+def test_verification_headline_leads_with_all_points():
+    """All points first, the band-excluded share beside it, coexistence on its own line (a
+    g without coexistence points says n/a)."""
+    from qifgap.plotting.bifurcation import verification_headline
+
+    summary = {"points": 186, "agreement_all": 0.9247, "band": 0.75,
+               "points_away_from_curves": 120, "agreement_away": 0.975,
+               "coexistence_band": 0.25, "coexistence_points": 31,
+               "agreement_coexistence": 0.871}  # fmt: skip
+    first, second = verification_headline(summary, g=1.0, N=10_000).split("\n")
+    assert first == ("g = 1, N = 10,000: agreement 92% of all 186 points (98% of the 120 "
+                     "farther than 0.75 from a curve)")  # fmt: skip
+    assert second == "coexistence regions: 87% of 31 points farther than 0.25 from a curve"
+    none = {**summary, "coexistence_points": 0, "agreement_coexistence": float("nan")}
+    assert verification_headline(none, g=2.0, N=500).endswith("n/a of 0 points farther than "
+                                                              "0.25 from a curve")  # fmt: skip

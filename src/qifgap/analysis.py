@@ -13,6 +13,7 @@ __all__ = [
     "PERSISTENT",
     "moving_average",
     "hysteresis",
+    "ramp_overshoot",
     "power_law_fit",
     "power_law_with_bias_fit",
     "bistable_range",
@@ -63,6 +64,19 @@ def hysteresis(t, r, drive, *, threshold: float, smooth: float = 2.0) -> dict:
     eta_on = first_up(above[up], drive[up])
     eta_off = last_down(above[down], drive[down])
     return {"eta_on": eta_on, "eta_off": eta_off, "width": eta_on - eta_off}
+
+
+def ramp_overshoot(speeds, ranges) -> pd.DataFrame:
+    """The overshoot of each ramp: its mean-field hysteresis width minus the static persistent
+    width at the same g (interpolated in ``ranges``, columns g, width). ``speeds`` has columns
+    g, speed, width_net, width_mf (compare/hysteresis_speeds.tsv); adds overshoot_mf and
+    overshoot_net."""
+    static = ranges.sort_values("g")
+    out = speeds.copy()
+    width = np.interp(out.g, static.g, static.width)
+    out["overshoot_mf"] = out.width_mf - width
+    out["overshoot_net"] = out.width_net - width
+    return out
 
 
 def power_law_fit(x, y) -> dict:

@@ -84,13 +84,18 @@ FIGURE_REGISTRY = {
         params=dict(base=lambda wildcards: RUNS[SWEEPS[FIGURES["onset"]][0]]),
         targets=configured("onset", "p19_onset"),
     ),
-    # P19: persistent states under slow ramps for several g, against the mean-field range.
+    # P19: persistent states under slow ramps for several g, against the mean-field range, and
+    # the widths under the faster ramp (figures.hysteresis.fast_sweep) when configured.
     "p19_hysteresis": dict(
         file="p19_hysteresis",
         label="hysteresis",
         category=("P19", "Persistent states"),
         input=dict(
             table=rules.compare_hysteresis.output.table,
+            speeds=lambda wildcards: (
+                [rules.compare_hysteresis_speeds.output.table]
+                if "fast_sweep" in FIGURES["hysteresis"] else []
+            ),
             ranges=lambda wildcards: rules.bifurcation_bistable_range.output.table.format(
                 J=fmt(hysteresis_J())
             ),

@@ -19,5 +19,9 @@ with script_harness(snakemake) as sm:  # noqa: F821
             "hysteresis_net": {k: row[f"{k}_net"] for k in ("eta_on", "eta_off", "width")},
             "hysteresis_mf": {k: row[f"{k}_mf"] for k in ("eta_on", "eta_off", "width")},
         })  # fmt: skip
-    fig = plotting.hysteresis_figure(ramps, pd.read_csv(sm.input.ranges), J=sm.params.runs[0]["J"])
+    # the widths at both ramp speeds (compare/hysteresis_speeds.tsv), if a fast sweep is configured
+    speeds = pd.read_csv(sm.input.speeds[0], sep="\t") if sm.input.speeds else None
+    fig = plotting.hysteresis_figure(
+        ramps, pd.read_csv(sm.input.ranges), J=sm.params.runs[0]["J"], speeds=speeds
+    )
     plotting.save(fig, sm.output.pdf, sm.output.png, provenance=provenance(sm))

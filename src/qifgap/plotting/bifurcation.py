@@ -6,6 +6,8 @@ Every η̄ is in units of Δ, J and g in units of √Δ (the axis labels say so)
 
 from __future__ import annotations
 
+import math
+
 import matplotlib.colors
 import matplotlib.patches
 import numpy as np
@@ -242,6 +244,23 @@ VERIFICATION_MARKERS = {
 }
 
 
+def _percent(share) -> str:
+    return "n/a" if share is None or math.isnan(share) else f"{100 * share:.0f}%"
+
+
+def verification_headline(summary, *, g, N) -> str:
+    """The verification figure's title: the agreement over all points first, the one away
+    from the band around the curves beside it, the coexistence regions on a line of their own."""
+    return (
+        f"g = {g:g}, N = {N:,}: agreement {_percent(summary['agreement_all'])} of all "
+        f"{summary['points']} points ({_percent(summary['agreement_away'])} of the "
+        f"{summary['points_away_from_curves']} farther than {summary['band']:g} from a curve)\n"
+        f"coexistence regions: {_percent(summary['agreement_coexistence'])} of "
+        f"{summary['coexistence_points']} points farther than "
+        f"{summary['coexistence_band']:g} from a curve"
+    )
+
+
 @styled
 def verification_figure(tables, classes, summary, *, settings):
     """Network-only classes (markers) on the mean-field phase diagram (background)."""
@@ -258,12 +277,8 @@ def verification_figure(tables, classes, summary, *, settings):
     pad_j = 0.5 * (settings["J"]["max"] - settings["J"]["min"]) / max(settings["J"]["n"], 2)
     ax.set_xlim(settings["eta"]["min"] - pad_e, settings["eta"]["max"] + pad_e)
     ax.set_ylim(settings["J"]["min"] - pad_j, settings["J"]["max"] + pad_j)
-    ax.set_title(
-        f"g = {settings['g']:g}, N = {settings['N']:,}: agreement "
-        f"{100 * summary['agreement_away']:.0f}% of {summary['points_away_from_curves']} points "
-        f"away from the curves ({100 * summary['agreement_all']:.0f}% of all)",
-        loc="left", fontsize=7,
-    )  # fmt: skip
+    ax.set_title(verification_headline(summary, g=settings["g"], N=settings["N"]),
+                 loc="left", fontsize=7)  # fmt: skip
     ax.legend(handles=_diagram_handles([ax]), loc="upper left", bbox_to_anchor=(1.01, 1.0),
               fontsize=6)  # fmt: skip
     return fig

@@ -8,9 +8,13 @@ of rows per population: its raster, r, v and |Z|.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 
+from ..analysis import ramp_overshoot
 from .style import COLORS, MF, NET, figure, panel_label, styled
 
 __all__ = [
@@ -169,10 +173,12 @@ def population_sweep_figure(networks, meanfields, table, runs):
 
 
 @styled
-def hysteresis_figure(ramps, ranges, *, J):
+def hysteresis_figure(ramps, ranges, *, J, speeds=None):
     """(a) r against the drive η̄ + I(t) under slow up/down ramps, network and mean field, one
-    row per g; (b) the persistent-activity range against g: mean-field prediction (lines) and
-    the hysteresis widths measured under the ramps (markers)."""
+    row per g; (b) the persistent-activity range against g: mean-field prediction (line) and
+    the hysteresis widths measured under the ramps (markers), at every ramp speed of
+    ``speeds`` (compare/hysteresis_speeds.tsv: g, speed, width_net, width_mf) if given, with
+    the mean field's overshoot beyond the static range at the smallest g."""
     n = len(ramps)
     fig = Figure(figsize=(6.8, 1.3 * n + 1.0))
     grid = fig.add_gridspec(n, 2, width_ratios=[1.4, 1], wspace=0.3, hspace=0.15)
@@ -194,14 +200,30 @@ def hysteresis_figure(ramps, ranges, *, J):
             panel_label(ax, "a")
     ax = fig.add_subplot(grid[:, 1])
     ax.plot(ranges.g, ranges.width, color=COLORS["saddle-node"], label="mean field (static)")
-    ax.plot([r["g"] for r in ramps], [r["hysteresis_net"]["width"] for r in ramps], "o",
-            color=NET, ms=4, label="network ramp")  # fmt: skip
-    ax.plot([r["g"] for r in ramps], [r["hysteresis_mf"]["width"] for r in ramps], "s",
-            mfc="none", color=MF, ms=5, label="mean-field ramp")  # fmt: skip
+    if speeds is None or speeds.empty:
+        speeds = pd.DataFrame({
+            "g": [r["g"] for r in ramps], "speed": math.nan,
+            "width_net": [r["hysteresis_net"]["width"] for r in ramps],
+            "width_mf": [r["hysteresis_mf"]["width"] for r in ramps],
+        })  # fmt: skip
+    markers = ("o", "^", "v", "D")
+    for k, (speed, rows) in enumerate(speeds.groupby("speed", sort=True, dropna=False)):
+        at = "" if math.isnan(speed) else f", {speed:.2g}/τ"
+        m = markers[k % len(markers)]
+        ax.plot(rows.g, rows.width_net, m, color=NET, ms=4, label=f"network ramp{at}")
+        ax.plot(rows.g, rows.width_mf, m, mfc="none", color=MF, ms=6,
+                label=f"mean-field ramp{at}")  # fmt: skip
+    if speeds.speed.notna().any():
+        over = ramp_overshoot(speeds, ranges)
+        first = over[over.g == over.g.min()].sort_values("speed")
+        text = ", ".join(f"{o:+.2f} at {s:.2g}/τ" for o, s in
+                         zip(first.overshoot_mf, first.speed, strict=True))  # fmt: skip
+        ax.text(0.03, 0.03, f"mean-field overshoot at g = {first.g.iloc[0]:g}:\n{text}",
+                transform=ax.transAxes, fontsize=6, va="bottom")  # fmt: skip
     ax.set_xlabel("g / √Δ")
     ax.set_ylabel("persistent-activity range in η̄")
     ax.set_title(f"J = {J}", loc="right")
-    ax.legend(loc="upper right")
+    ax.legend(loc="upper right", fontsize=6)
     panel_label(ax, "b")
     return fig
 
