@@ -414,6 +414,33 @@ def _rhythm_cycles_stable(res):
     return float(cycles.stable.astype(bool).mean()), 1.0
 
 
+def _cluster_tables(res, pattern):
+    paths = res.glob(pattern)
+    if not paths:
+        raise NotAvailable(f"no {pattern}")
+    return paths
+
+
+def _coexistence_width(res):
+    """Smallest relative width of the coexistence range over the clusters entries."""
+    worst, notes = math.inf, []
+    for path in _cluster_tables(res, "bifurcation/clusters/*/range.csv"):
+        t = pd.read_csv(path).iloc[0]
+        rel = float(t["relative_width"]) if math.isfinite(t["relative_width"]) else 0.0
+        notes.append(f"{path.parent.name}: [{t['low']:.4g}, {t['high']:.4g}]")
+        worst = min(worst, rel)
+    return worst, 0.1, "; ".join(notes)
+
+
+def _pulse_mismatches(res, who):
+    bad, n = 0, 0
+    for path in _cluster_tables(res, "compare/clusters/*.tsv"):
+        t = pd.read_csv(path, sep="\t")
+        bad += int((t[who] != t["expected"]).sum())
+        n += len(t)
+    return bad, 0, f"{n} windows"
+
+
 CLAIMS: tuple[Claim, ...] = (
     Claim("mpr15_bifurcation", "the two fold curves meet at the cusp (η̄, J) = (−√3, 7.796) "
           "(value: distance)", _cusp_g0, "<="),
@@ -491,6 +518,14 @@ CLAIMS: tuple[Claim, ...] = (
           "<="),
     Claim("rhythm_onset", "the cycles continued from the onsets are stable (value: share)",
           _rhythm_cycles_stable, ">="),
+    Claim("two_clusters", "two inhibitory clusters are bistable: a stable cycle (synchronous) "
+          "and a stable equilibrium (asynchronous) coexist over a range of the drive (value: "
+          "its width relative to the largest |η̄|, from continuation)", _coexistence_width, ">="),
+    Claim("two_clusters", "brief pulses flip the mean field between the asynchronous and the "
+          "synchronous state (value: windows not in the expected state)",
+          lambda res: _pulse_mismatches(res, "meanfield"), "<="),
+    Claim("two_clusters", "… and the spiking network alike (value: windows not in the expected "
+          "state)", lambda res: _pulse_mismatches(res, "network"), "<="),
 )  # fmt: skip
 
 

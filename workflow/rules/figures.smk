@@ -233,6 +233,28 @@ FIGURE_REGISTRY = {
         targets=lambda: [f"rhythm_curves_{n}" for n, e in RHYTHMS.items() if e.get("curves")],
         plot="rhythm_curves_figure",
     ),
+    # Two inhibitory clusters (config clusters): coexistence range from continuation and a
+    # pulse experiment, network against mean field, flipping between the two states.
+    "two_clusters": dict(
+        file="two_clusters_{cluster}",
+        label="two_clusters",
+        category=("Rhythms", "Bistability"),
+        input=dict(
+            branch=rules.bifurcation_coexistence.output.branch,
+            hopf=rules.bifurcation_coexistence.output.hopf,
+            cycles=rules.bifurcation_coexistence.output.cycles,
+            range=rules.bifurcation_coexistence.output.range,
+            classes=rules.compare_pulse.output.table,
+            network=lambda wildcards: cluster_file("network", wildcards),
+            meanfield=lambda wildcards: cluster_file("meanfield", wildcards),
+        ),
+        params=dict(
+            entry=lambda wildcards: CLUSTERS[wildcards.cluster],
+            run=cluster_run,
+        ),
+        targets=lambda: [f"two_clusters_{name}" for name in CLUSTERS],
+        plot="two_clusters_figure",
+    ),
 }
 
 

@@ -31,7 +31,15 @@ from .equilibria import EquilibriumBranch, equilibria
 from .periodic import cycles
 from .system import System, from_model
 
-__all__ = ["DRIVE", "Coexistence", "coexistence", "drive_system", "rhythm_class", "stable_intervals"]
+__all__ = [
+    "DRIVE",
+    "Coexistence",
+    "coexistence",
+    "drive_system",
+    "pulse_classes",
+    "rhythm_class",
+    "stable_intervals",
+]
 
 #: Name of the common current I added to every population's η̄ (a parameter of :func:`coexistence`).
 DRIVE = "drive"
@@ -124,16 +132,20 @@ class Coexistence:
     high: float
     equilibrium_intervals: list
     cycle_intervals: list
+    reference: float
 
     @property
     def width(self) -> float:
         return self.high - self.low
 
     def range_table(self) -> pd.DataFrame:
-        """One row: parameter, low, high, width, and the low and high ends' kinds of events."""
+        """One row: parameter, low, high, width, reference (the scale of the parameter: the
+        largest |η̄_a| for the drive, else |λ| at the model) and relative_width = width /
+        reference."""
         return pd.DataFrame(
             [{"parameter": self.parameter, "low": self.low, "high": self.high,
-              "width": self.width}]
+              "width": self.width, "reference": self.reference,
+              "relative_width": self.width / self.reference}]
         )  # fmt: skip
 
 
@@ -186,17 +198,49 @@ def coexistence(
     both = _intersections(eq_int, cyc_int)
     low, high = max(both, key=lambda x: x[1] - x[0]) if both else (np.nan, np.nan)
     branch = eq.table.drop(columns=[c for c in ("s", "n_unstable") if c in eq.table])
-    return Coexistence(parameter, branch, eq.hopf, table, low, high, eq_int, cyc_int)
+    reference = float(np.max(np.abs(model.eta_bar)) if parameter == DRIVE
+                      else abs(model.get(parameter)))  # fmt: skip
+    return Coexistence(parameter, branch, eq.hopf, table, low, high, eq_int, cyc_int, reference)
 
 
-def rhythm_class(t, r, *, t_min, t_max, threshold) -> str:
-    """"sync" if the standard deviation of the rate ``r`` over t_min ≤ t < t_max exceeds
-    ``threshold`` (a collective rhythm), else "async"."""
+def rhythm_class(t, r, *, t_min, t_max, threshold, smooth=0.1) -> str:
+    """ "sync" if the standard deviation of the rate ``r`` over t_min ≤ t < t_max, after a
+    moving average over ``smooth`` (τ; it removes most of a finite network's binning noise, not
+    a rhythm of period ≫ smooth), exceeds ``threshold`` (a collective rhythm), else "async"."""
     t = np.asarray(t, dtype=float)
     r = np.asarray(r, dtype=float)
     t_min, t_max = val.interval(t_min, t_max)
     threshold = val.positive("threshold", threshold)
+    smooth = val.non_negative("smooth", smooth)
     window = (t >= t_min) & (t < t_max)
-    if not window.any():
-        raise ValueError(f"t_min, t_max: no sample in [{t_min}, {t_max})")
-    return "sync" if float(np.std(r[window])) > threshold else "async"
+    if np.count_nonzero(window) < 2:
+        raise ValueError(f"t_min, t_max: fewer than 2 samples in [{t_min}, {t_max})")
+    x = r[window]
+    width = int(round(smooth / float(np.median(np.diff(t[window])))))
+    if width > 1:
+        x = np.convolve(x, np.ones(width) / width, mode="valid")
+    return "sync" if float(np.std(x)) > threshold else "async"
+
+
+def pulse_classes(runs: dict, *, population: str, windows, threshold, smooth=0.1) -> pd.DataFrame:
+    """The state of ``population`` in each window of a pulse protocol, for each run: one row per
+    window [t_min, t_max, expected class] with a column per run (``runs``: {name: time series
+    with ``t``, ``r`` (time × P) and ``populations``}, e.g. network and mean field) and
+    ``std_<name>`` (the statistic :func:`rhythm_class` compares with ``threshold``)."""
+    rows = []
+    for k, window in enumerate(windows):
+        if len(window) != 3 or window[2] not in ("sync", "async"):
+            raise ValueError(f"windows[{k}]: expected [t_min, t_max, sync|async], got {window}")
+        t_min, t_max, expected = float(window[0]), float(window[1]), window[2]
+        row = {"t_min": t_min, "t_max": t_max, "expected": expected}
+        for name, ts in runs.items():
+            pops = tuple(ts.populations)
+            if population not in pops:
+                raise ValueError(f"population: {population!r} is not one of {pops} ({name})")
+            r = np.asarray(ts.r)[:, pops.index(population)]
+            row[name] = rhythm_class(ts.t, r, t_min=t_min, t_max=t_max, threshold=threshold,
+                                     smooth=smooth)  # fmt: skip
+            w = (ts.t >= t_min) & (ts.t < t_max)
+            row[f"std_{name}"] = float(np.std(r[w]))
+        rows.append(row)
+    return pd.DataFrame(rows)
