@@ -70,11 +70,15 @@ def _system(model: Model, parameter: str) -> System:
     return from_model(model, (parameter,))
 
 
-def stable_intervals(values, stable) -> list[tuple[float, float]]:
+def stable_intervals(values, stable, events=None) -> list[tuple[float, float]]:
     """The λ-intervals [min, max] of each run of consecutive stable rows (``values`` in branch
-    order, ``stable`` booleans); a run of one row is a point interval."""
+    order, ``stable`` booleans); a run of one row is a point interval. ``events``: rows that
+    are located bifurcation points (LP, H, LPC, PD), where stability changes: a run next to one
+    extends to it, whatever the rounding of its eigenvalues (Re μ ≈ 0 there) says."""
     values = np.asarray(values, dtype=float)
     stable = np.asarray(stable, dtype=bool)
+    events = np.zeros(values.size, bool) if events is None else np.asarray(events, dtype=bool)
+    stable = stable & ~events
     out, i = [], 0
     while i < values.size:
         if not stable[i]:
@@ -83,7 +87,11 @@ def stable_intervals(values, stable) -> list[tuple[float, float]]:
         j = i
         while j + 1 < values.size and stable[j + 1]:
             j += 1
-        run = values[i : j + 1]
+        lo, hi = (
+            i - 1 if i > 0 and events[i - 1] else i,
+            j + 1 if j + 1 < values.size and events[j + 1] else j,
+        )
+        run = values[lo : hi + 1]
         out.append((float(run.min()), float(run.max())))
         i = j + 1
     return out
@@ -189,12 +197,12 @@ def coexistence(
         )  # fmt: skip
         parts.append(cb.table[cols].assign(hopf=i))
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*cols, "hopf"])
-    eq_int = stable_intervals(eq.table[parameter], eq.table["stable"])
+    eq_int = stable_intervals(eq.table[parameter], eq.table["stable"], eq.table["point"] != "")
     cyc_int = []
     for _, part in table.groupby("hopf"):
-        stable = part["stable"].astype(bool).to_numpy().copy()
-        stable[part["point"].to_numpy() == "H"] = False  # a cycle of zero amplitude
-        cyc_int += stable_intervals(part[parameter], stable)
+        point = part["point"].to_numpy()
+        stable = part["stable"].astype(bool).to_numpy() & (point != "H")  # H: zero amplitude
+        cyc_int += stable_intervals(part[parameter], stable, np.isin(point, ("LPC", "PD")))
     both = _intersections(eq_int, cyc_int)
     low, high = max(both, key=lambda x: x[1] - x[0]) if both else (np.nan, np.nan)
     branch = eq.table.drop(columns=[c for c in ("s", "n_unstable") if c in eq.table])
