@@ -38,6 +38,7 @@ A_HIGH = [1.0, 0.05, 0.0, 0.0]  # r_A, r_B, v_A, v_B: cluster A active, B silenc
 B_HIGH = [0.05, 1.0, 0.0, 0.5]
 
 
+@pytest.mark.slow
 def test_coexistence_range_is_hopf_to_fold(clusters):
     """The range runs from the (supercritical) Hopf point of B's active state to the fold where
     A's active state ends, and is wide: [-1.890, 0.690] at η̄ = 5.5 (47 % of η̄)."""
@@ -51,6 +52,7 @@ def test_coexistence_range_is_hopf_to_fold(clusters):
     assert c.range_table().relative_width.iloc[0] == pytest.approx(2.584 / 5.5, abs=2e-3)
 
 
+@pytest.mark.slow
 def test_end_points_against_direct_integration(clusters):
     """Inside the range, the flow from A active stays asynchronous and from B active becomes the
     rhythm; beyond the fold both go to the rhythm; below the Hopf point neither oscillates."""
