@@ -18,7 +18,13 @@ from ..populations import Model
 from .equilibria import equilibria
 from .system import from_model
 
-__all__ = ["hopf_onset", "asymmetric_onsets"]
+__all__ = [
+    "hopf_onset",
+    "asymmetric_onsets",
+    "rate_amplitude",
+    "extrapolated_onset",
+    "onset_estimates",
+]
 
 
 def hopf_onset(model: Model, parameter: str, start, stop, *, ds_max=0.05) -> dict:
@@ -60,4 +66,48 @@ def asymmetric_onsets(
                      "onset_corrected": h["onset"], "onset_uncorrected": uncorrected,
                      "shift": h["onset"] - uncorrected, "omega": h["omega"],
                      "l1": h["l1"]})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def rate_amplitude(t, r, *, t_min, smooth=0.1) -> float:
+    """The standard deviation of the rate r(t) for t ≥ t_min after a moving average over
+    ``smooth`` (τ): the size of a collective rhythm, with most of a finite network's binning
+    noise removed."""
+    t = np.asarray(t, dtype=float)
+    r = np.asarray(r, dtype=float)
+    t_min = val.finite("t_min", t_min)
+    late = t >= t_min
+    if np.count_nonzero(late) < 2:
+        raise ValueError(f"t_min: fewer than 2 samples after {t_min}")
+    x = r[late]
+    width = int(round(val.non_negative("smooth", smooth) / float(np.median(np.diff(t[late])))))
+    if width > 1:
+        x = np.convolve(x, np.ones(width) / width, mode="valid")
+    return float(np.std(x))
+
+
+def extrapolated_onset(values, amplitudes) -> float:
+    """Where the least-squares line through (λ, A²) crosses A = 0: near a supercritical Hopf
+    point A² grows linearly with λ − λ*, so this estimates the onset λ* from rhythms above it
+    (biased by the curvature of A² further away; compare estimates made the same way)."""
+    lam = np.asarray(values, dtype=float)
+    a2 = np.asarray(amplitudes, dtype=float) ** 2
+    if lam.size < 2 or np.unique(lam).size < 2:
+        raise ValueError("values: give at least two different parameter values")
+    slope, intercept = np.polyfit(lam, a2, 1)
+    if slope <= 0:
+        raise ValueError("amplitudes: A² does not grow with the parameter (no onset below)")
+    return float(-intercept / slope)
+
+
+def onset_estimates(runs: pd.DataFrame, parameter: str, columns=("net", "mf", "p19")):
+    """Per ``v_reset`` of ``runs`` (one row per run: v_reset, the parameter and an amplitude
+    column ``amplitude_<c>`` per c of ``columns``), the extrapolated onset of each
+    (:func:`extrapolated_onset`): columns ``v_reset``, ``onset_<c>``."""
+    rows = []
+    for v_reset, part in runs.groupby("v_reset", sort=False):
+        row = {"v_reset": float(v_reset)}
+        for c in columns:
+            row[f"onset_{c}"] = extrapolated_onset(part[parameter], part[f"amplitude_{c}"])
+        rows.append(row)
     return pd.DataFrame(rows)
