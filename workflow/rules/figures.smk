@@ -255,6 +255,24 @@ FIGURE_REGISTRY = {
         targets=lambda: [f"two_clusters_{name}" for name in CLUSTERS],
         plot="two_clusters_figure",
     ),
+    # MP20 with populations (config asymmetric_onset): the onset against the reset with and
+    # without the κ term, and the network's rhythm amplitude against both mean fields.
+    "mp20_populations": dict(
+        file="mp20_populations_{asym}",
+        label="mp20_populations",
+        category=("MP20", "Populations"),
+        input=dict(
+            onsets=rules.bifurcation_asymmetric_onset.output.table,
+            runs=rules.compare_asymmetric_onset.output.runs,
+            estimates=rules.compare_asymmetric_onset.output.onsets,
+        ),
+        params=dict(
+            entry=lambda wildcards: ASYM_ONSET[wildcards.asym],
+            rhythm=lambda wildcards: RHYTHMS[ASYM_ONSET[wildcards.asym]["rhythm"]],
+        ),
+        targets=lambda: [f"mp20_populations_{name}" for name in ASYM_ONSET],
+        plot="mp20_populations_figure",
+    ),
 }
 
 

@@ -26,7 +26,7 @@ from .bifurcation import (
     plot_saddle_nodes,
     verification_figure,
 )
-from .clusters import two_clusters_figure
+from .clusters import mp20_populations_figure, two_clusters_figure
 from .rhythms import rhythm_curves_figure, rhythm_onset_figure
 from .scaling import finite_size_figure
 from .style import COLORS, MF, NET, STYLE, figure, panel_label, save, style, styled
@@ -40,6 +40,7 @@ from .timeseries import (
 
 __all__ = [
     "two_clusters_figure",
+    "mp20_populations_figure",
     "rhythm_onset_figure",
     "rhythm_curves_figure",
     "NET",

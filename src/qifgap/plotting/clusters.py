@@ -11,7 +11,7 @@ import numpy as np
 
 from .style import COLORS, MF, NET, figure, panel_label, styled
 
-__all__ = ["two_clusters_figure"]
+__all__ = ["two_clusters_figure", "mp20_populations_figure"]
 
 
 def _axis_label(parameter: str) -> str:
@@ -98,3 +98,45 @@ def _pulses(spec) -> list[tuple[float, float]]:
         times, values = list(spec["times"]), list(spec["values"])
         return [(t0, t1) for t0, t1, v in zip(times, times[1:], values, strict=False) if v != 0]
     return []
+
+
+@styled
+def mp20_populations_figure(onsets, runs, estimates, *, entry, rhythm):
+    """(a) The Hopf onset of the rhythm's parameter against the reset V_r of the population,
+    corrected (κ term) and uncorrected (P19); (b) the rhythm amplitude (std of the population's
+    rate) of each network run against the corrected and the P19 mean field, per reset, with
+    the lines through A² that extrapolate the onsets (``estimates``)."""
+    p, pop = rhythm["parameter"], entry["population"]
+    fig, (ax0, ax1) = figure(1, 2, figsize=(7.2, 2.7), gridspec_kw={"wspace": 0.3})
+    o = onsets.sort_values("v_reset")
+    ax0.plot(o.v_reset, o.onset_corrected, "o-", color=MF, label="corrected (κ)")
+    ax0.plot(o.v_reset, o.onset_uncorrected, "s--", color=NET, label="uncorrected (P19)")
+    ax0.set_xlabel(f"V_r of {pop}")
+    ax0.set_ylabel(f"onset {p}*")
+    ax0.legend(loc="best", fontsize=6)
+    markers = ("o", "s", "^", "v", "D")
+    for i, (v_reset, part) in enumerate(runs.groupby("v_reset", sort=False)):
+        m = markers[i % len(markers)]
+        part = part.sort_values(p)
+        ax1.plot(part[p], part.amplitude_net, m, color=NET, ms=4,
+                 label=f"network, V_r = {v_reset:g}")  # fmt: skip
+        ax1.plot(part[p], part.amplitude_mf, m + "-", color=MF, mfc="none", lw=0.9,
+                 label="corrected" if i == 0 else None)  # fmt: skip
+        ax1.plot(part[p], part.amplitude_p19, m + "--", color=COLORS["hopf"], mfc="none", lw=0.9,
+                 label="P19 (κ = 0)" if i == 0 else None)  # fmt: skip
+        row = o[np.isclose(o.v_reset, v_reset)]
+        if len(row):
+            ax1.axvline(float(row.onset_corrected.iloc[0]), color=MF, lw=0.5, ls=":")
+    ax1.axvline(float(o.onset_uncorrected.iloc[0]), color=COLORS["hopf"], lw=0.5, ls=":")
+    ax1.set_xlabel(p)
+    ax1.set_ylabel(f"rhythm amplitude (std r_{pop})")
+    ax1.set_ylim(bottom=0)
+    ax1.legend(loc="upper left", fontsize=5)
+    for ax, letter in zip((ax0, ax1), "ab", strict=True):
+        panel_label(ax, letter)
+    est = "; ".join(
+        f"V_r {r.v_reset:g}: net {r.onset_net:.3f}, mf {r.onset_mf:.3f}, P19 {r.onset_p19:.3f}"
+        for r in estimates.itertuples()
+    )
+    fig.suptitle(f"extrapolated onsets — {est}", x=0.98, ha="right", fontsize=6)
+    return fig
