@@ -69,10 +69,11 @@ def asymmetric_onsets(
     return pd.DataFrame(rows)
 
 
-def rate_amplitude(t, r, *, t_min, smooth=0.1) -> float:
+def rate_amplitude(t, r, *, t_min, smooth=0.3) -> float:
     """The standard deviation of the rate r(t) for t ≥ t_min after a moving average over
     ``smooth`` (τ): the size of a collective rhythm, with most of a finite network's binning
-    noise removed."""
+    noise removed (its variance ≈ r/(N smooth), 0.04² at N = 500; a rhythm of period T loses
+    the factor sinc(smooth/T), 0.98 for the E–I period 2.8 τ — the mean field alike)."""
     t = np.asarray(t, dtype=float)
     r = np.asarray(r, dtype=float)
     t_min = val.finite("t_min", t_min)
