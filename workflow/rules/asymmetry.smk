@@ -23,11 +23,6 @@ wildcard_constraints:
     asym=r"[A-Za-z0-9_-]+",
 
 
-def asym_runs(wildcards):
-    """The resolved runs of an asymmetric_onset entry's sweep, by name."""
-    return {run: RUNS[run] for run in SWEEPS[ASYM_ONSET[wildcards.asym]["sweep"]]}
-
-
 # Hopf onset of the rhythm entry's parameter per reset, with κ (corrected) and without (P19).
 rule bifurcation_asymmetric_onset:
     output:

@@ -26,16 +26,6 @@ wildcard_constraints:
     cluster=r"[A-Za-z0-9_-]+",
 
 
-def cluster_file(kind, wildcards):
-    """The network or mean-field file of a clusters entry's pulse experiment."""
-    return f"{RESULTS}/{kind}/{CLUSTERS[wildcards.cluster]['experiment']}.npz"
-
-
-def cluster_run(wildcards):
-    """The resolved pulse experiment of a clusters entry."""
-    return RUNS[CLUSTERS[wildcards.cluster]["experiment"]]
-
-
 # Equilibria, Hopf points, cycles and the coexistence range [low, high] of a stable equilibrium
 # and a stable cycle in the entry's parameter (qifgap.bifurcation.bistability.coexistence).
 rule bifurcation_coexistence:

@@ -132,3 +132,19 @@ def asymmetry_runs():
     """The runs of the spike-asymmetry figure (its networks and their mean-field variants),
     sorted: their order must not depend on the order of the YAML."""
     return sorted(r for r in RUNS if RUNS[r].get("network_from", r) in FIGURES["asymmetry"])
+
+
+# two inhibitory clusters (clusters.smk) and MP20 with populations (asymmetry.smk)
+def cluster_file(kind, wildcards):
+    """The network or mean-field file of a clusters entry's pulse experiment."""
+    return f"{RESULTS}/{kind}/{CLUSTERS[wildcards.cluster]['experiment']}.npz"
+
+
+def cluster_run(wildcards):
+    """The resolved pulse experiment of a clusters entry."""
+    return RUNS[CLUSTERS[wildcards.cluster]["experiment"]]
+
+
+def asym_runs(wildcards):
+    """The resolved runs of an asymmetric_onset entry's sweep, by name."""
+    return {run: RUNS[run] for run in SWEEPS[ASYM_ONSET[wildcards.asym]["sweep"]]}
