@@ -13,6 +13,8 @@ from .style import COLORS, MF, NET, figure, panel_label, styled
 
 __all__ = ["two_clusters_figure", "mp20_populations_figure"]
 
+P19 = "0.55"  # the uncorrected (κ = 0) mean field
+
 
 def _axis_label(parameter: str) -> str:
     return "common drive I" if parameter == "drive" else parameter
@@ -110,7 +112,7 @@ def mp20_populations_figure(onsets, runs, estimates, *, entry, rhythm):
     fig, (ax0, ax1) = figure(1, 2, figsize=(7.2, 2.7), gridspec_kw={"wspace": 0.3})
     o = onsets.sort_values("v_reset")
     ax0.plot(o.v_reset, o.onset_corrected, "o-", color=MF, label="corrected (κ)")
-    ax0.plot(o.v_reset, o.onset_uncorrected, "s--", color=NET, label="uncorrected (P19)")
+    ax0.plot(o.v_reset, o.onset_uncorrected, "s--", color=P19, label="uncorrected (P19)")
     ax0.set_xlabel(f"V_r of {pop}")
     ax0.set_ylabel(f"onset {p}*")
     ax0.legend(loc="best", fontsize=6)
@@ -122,12 +124,12 @@ def mp20_populations_figure(onsets, runs, estimates, *, entry, rhythm):
                  label=f"network, V_r = {v_reset:g}")  # fmt: skip
         ax1.plot(part[p], part.amplitude_mf, m + "-", color=MF, mfc="none", lw=0.9,
                  label="corrected" if i == 0 else None)  # fmt: skip
-        ax1.plot(part[p], part.amplitude_p19, m + "--", color=COLORS["hopf"], mfc="none", lw=0.9,
+        ax1.plot(part[p], part.amplitude_p19, m + "--", color=P19, mfc="none", lw=0.9,
                  label="P19 (κ = 0)" if i == 0 else None)  # fmt: skip
         row = o[np.isclose(o.v_reset, v_reset)]
         if len(row):
             ax1.axvline(float(row.onset_corrected.iloc[0]), color=MF, lw=0.5, ls=":")
-    ax1.axvline(float(o.onset_uncorrected.iloc[0]), color=COLORS["hopf"], lw=0.5, ls=":")
+    ax1.axvline(float(o.onset_uncorrected.iloc[0]), color=P19, lw=0.5, ls=":")
     ax1.set_xlabel(p)
     ax1.set_ylabel(f"rhythm amplitude (std r_{pop})")
     ax1.set_ylim(bottom=0)
