@@ -24,6 +24,8 @@ include: "workflow/rules/network.smk"
 include: "workflow/rules/meanfield.smk"
 include: "workflow/rules/bifurcation.smk"
 include: "workflow/rules/compare.smk"
+include: "workflow/rules/clusters.smk"
+include: "workflow/rules/asymmetry.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/claims.smk"
 

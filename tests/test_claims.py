@@ -138,6 +138,23 @@ def _write_results(root: Path, mpr15_series) -> Path:
         ("ts=0.2", 0.186, True, "cycle", 10_000, 0.5125, 0.4991, 0.0029),
         ("ts=0.05+g=1", 0.123, False, "mean field run", 10_000, 0.4234, np.nan, 0.0028),
     )])  # fmt: skip
+    # two inhibitory clusters (default config: coexistence [-1.890, 0.694] of the drive at 5.5)
+    _tsv(root / "bifurcation/clusters/two/range.csv", [
+        {"parameter": "drive", "low": -1.890, "high": 0.694, "width": 2.584, "reference": 5.5,
+         "relative_width": 0.470}])  # fmt: skip
+    _tsv(root / "compare/clusters/two.tsv", {
+        "t_min": [12.0, 30.0], "t_max": [20.0, 40.0], "expected": ["async", "sync"],
+        "network": ["async", "sync"], "meanfield": ["async", "sync"]})  # fmt: skip
+    # MP20 with populations (default config: onsets 0.7298, 0.9125 against 0.8128)
+    _tsv(root / "bifurcation/asymmetric_onset/ei.csv", {
+        "v_reset": [-50.0, -200.0], "onset_corrected": [0.7298, 0.9125],
+        "onset_uncorrected": 0.8128, "shift": [-0.0830, 0.0997]})  # fmt: skip
+    _tsv(root / "compare/asymmetric_onset/ei_runs.tsv", {
+        "v_reset": [-50.0, -200.0], "g.I.I": [0.95, 0.95], "amplitude_net": [0.165, 0.083],
+        "amplitude_mf": [0.160, 0.074], "amplitude_p19": [0.116, 0.116]})  # fmt: skip
+    _tsv(root / "compare/asymmetric_onset/ei_onsets.tsv", {
+        "v_reset": [-50.0, -200.0], "onset_net": [0.786, 0.880], "onset_mf": [0.804, 0.893],
+        "onset_p19": [0.847, 0.847]})  # fmt: skip
     return root
 
 

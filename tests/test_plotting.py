@@ -239,7 +239,71 @@ def _figures(diagrams):
         "sparse_synchrony": lambda: p.sparse_synchrony_figure(
             net, mf, compare_sparse_synchrony("s", sparse_run, net, mf), run=sparse_run
         ),  # fmt: skip
+        "two_clusters": lambda: p.two_clusters_figure(*_two_clusters()[0], **_two_clusters()[1]),
+        "mp20_populations": lambda: p.mp20_populations_figure(
+            *_mp20_populations(), entry={"population": "I"}, rhythm={"parameter": "g.I.I"}
+        ),
     }
+
+
+def _two_clusters():
+    """Tables and series of the two-cluster figure (a short mean field stands for both runs)."""
+    from qifgap import meanfield
+
+    spec = {
+        "populations": {"A": {"eta_bar": 5.5}, "B": {"eta_bar": 5.5}},
+        "J": {"A": {"A": -5.0, "B": -12.0}, "B": {"A": -12.0, "B": -2.0}},
+        "g": {"B": {"B": 2.0}},
+    }
+    cur = {"B": {"kind": "step", "amplitude": 3.5, "t_on": 2.0, "t_off": 3.5}}
+    ts = meanfield.integrate(model=spec, t_end=8.0, current=cur)
+    d = np.linspace(-4.0, 1.0, 11)
+    branch = pd.DataFrame(
+        {"drive": d, "r.A": 0.4 + 0.01 * d, "r.B": 0.1 - 0.01 * d, "stable": d < 0.7}
+    )
+    cycles = pd.DataFrame(
+        {"drive": d[5:], "r.B_max": 1.0 + 0.1 * d[5:], "r.B_min": 0.2, "stable": True, "hopf": 0}
+    )
+    rng = pd.DataFrame([{"low": -1.89, "high": 0.69, "width": 2.58}])
+    classes = pd.DataFrame(
+        {
+            "t_min": [0.5, 5.0],
+            "t_max": [2.0, 8.0],
+            "expected": ["async", "sync"],
+            "network": ["async", "sync"],
+            "meanfield": ["async", "sync"],
+        }
+    )
+    entry = {"parameter": "drive", "population": "B"}
+    return (branch, pd.DataFrame(), cycles, rng, classes, ts, ts), {
+        "entry": entry,
+        "run": {"current": cur},
+    }
+
+
+def _mp20_populations():
+    onsets = pd.DataFrame(
+        {"v_reset": [-50.0, -200.0], "onset_corrected": [0.73, 0.91], "onset_uncorrected": 0.81}
+    )
+    g = np.array([0.95, 1.1, 1.25, 0.95, 1.1, 1.25])
+    runs = pd.DataFrame(
+        {
+            "v_reset": [-50.0] * 3 + [-200.0] * 3,
+            "g.I.I": g,
+            "amplitude_net": 0.3 * np.sqrt(g - 0.72),
+            "amplitude_mf": 0.3 * np.sqrt(g - 0.73),
+            "amplitude_p19": 0.3 * np.sqrt(g - 0.81),
+        }
+    )
+    estimates = pd.DataFrame(
+        {
+            "v_reset": [-50.0, -200.0],
+            "onset_net": [0.72, 0.9],
+            "onset_mf": [0.73, 0.91],
+            "onset_p19": [0.81, 0.81],
+        }
+    )
+    return onsets, runs, estimates
 
 
 # --- tests -------------------------------------------------------------------------------------
@@ -291,6 +355,7 @@ def test_every_figure_function_runs_and_saves(tmp_path, diagrams):
         "hysteresis_figure", "asymmetry_figure", "finite_size_figure", "phase_diagrams_figure",
         "codim2_figure", "limit_cycles_figure", "verification_figure", "rhythm_onset_figure",
         "rhythm_curves_figure", "population_sweep_figure", "sparse_synchrony_figure",
+        "two_clusters_figure", "mp20_populations_figure",
     }  # fmt: skip
     assert called == exported  # a new figure function needs a case here
     provenance = {"rule": "test", "qifgap_version": "0"}

@@ -569,6 +569,59 @@ def _rhythm_std(res):
     return err[k], _finite_size(t.N.min()), f"{len(t)} networks; worst {t.run[k]}"
 
 
+def _cluster_tables(res, pattern):
+    paths = res.glob(pattern)
+    if not paths:
+        raise NotAvailable(f"no {pattern}")
+    return paths
+
+
+def _coexistence_width(res):
+    """Smallest relative width of the coexistence range over the clusters entries."""
+    worst, notes = math.inf, []
+    for path in _cluster_tables(res, "bifurcation/clusters/*/range.csv"):
+        t = pd.read_csv(path).iloc[0]
+        rel = float(t["relative_width"]) if math.isfinite(t["relative_width"]) else 0.0
+        notes.append(f"{path.parent.name}: [{t['low']:.4g}, {t['high']:.4g}]")
+        worst = min(worst, rel)
+    return worst, 0.1, "; ".join(notes)
+
+
+def _pulse_mismatches(res, who):
+    bad, n = 0, 0
+    for path in _cluster_tables(res, "compare/clusters/*.tsv"):
+        t = pd.read_csv(path, sep="\t")
+        bad += int((t[who] != t["expected"]).sum())
+        n += len(t)
+    return bad, 0, f"{n} windows"
+
+
+def _onset_shift(res):
+    """Smallest |corrected − uncorrected| onset over the resets of every asymmetric_onset entry."""
+    paths = _cluster_tables(res, "bifurcation/asymmetric_onset/*.csv")
+    t = pd.concat([pd.read_csv(p) for p in paths], ignore_index=True)
+    note = ", ".join(f"V_r {r.v_reset:g}: {r.onset_corrected:.4f}" for r in t.itertuples())
+    return float(t["shift"].abs().min()), 0.05, f"{note}; P19 {t.onset_uncorrected.iloc[0]:.4f}"
+
+
+def _amplitude_corrected(res):
+    """Worst ratio |A_net − A_mf| / |A_net − A_P19| over the network runs."""
+    paths = _cluster_tables(res, "compare/asymmetric_onset/*_runs.tsv")
+    t = pd.concat([pd.read_csv(p, sep="\t") for p in paths], ignore_index=True)
+    ratio = (t.amplitude_net - t.amplitude_mf).abs() / (t.amplitude_net - t.amplitude_p19).abs()
+    return float(ratio.max()), 0.5, f"{len(t)} runs"
+
+
+def _onset_estimate(res):
+    """Worst ratio |onset_net − onset_mf| / |onset_net − onset_P19| of the extrapolated onsets."""
+    paths = _cluster_tables(res, "compare/asymmetric_onset/*_onsets.tsv")
+    t = pd.concat([pd.read_csv(p, sep="\t") for p in paths], ignore_index=True)
+    ratio = (t.onset_net - t.onset_mf).abs() / (t.onset_net - t.onset_p19).abs()
+    note = "; ".join(f"V_r {r.v_reset:g}: net {r.onset_net:.3f}, mf {r.onset_mf:.3f}, "
+                     f"P19 {r.onset_p19:.3f}" for r in t.itertuples())  # fmt: skip
+    return float(ratio.max()), 1.0, note
+
+
 CLAIMS: tuple[Claim, ...] = (
     Claim("mpr15_bifurcation", "the two fold curves meet at the cusp (η̄, J) = (−√3, 7.796) "
           "(value: distance)", _cusp_g0, "<="),
@@ -683,6 +736,23 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("rhythm_curves", "off the continuation's line (another coupling) the oscillating "
           "networks have the mean field's frequency: relative error against the mean-field "
           "run, worst network", _rhythm_frequency_off_line, "<="),
+    Claim("two_clusters", "two inhibitory clusters are bistable: a stable cycle (synchronous) "
+          "and a stable equilibrium (asynchronous) coexist over a range of the drive (value: "
+          "its width relative to the largest |η̄|, from continuation)", _coexistence_width, ">="),
+    Claim("two_clusters", "brief pulses flip the mean field between the asynchronous and the "
+          "synchronous state (value: windows not in the expected state)",
+          lambda res: _pulse_mismatches(res, "meanfield"), "<="),
+    Claim("two_clusters", "… and the spiking network alike (value: windows not in the expected "
+          "state)", lambda res: _pulse_mismatches(res, "network"), "<="),
+    Claim("mp20_populations", "asymmetric spikes of the I cells shift the onset g_II* of the "
+          "E–I rhythm (value: smallest |corrected − uncorrected onset| over the resets, from "
+          "continuation)", _onset_shift, ">="),
+    Claim("mp20_populations", "the network's rhythm amplitude is the corrected mean field's, "
+          "not the P19 one's (value: worst |A_net − A_κ| / |A_net − A_P19| over the runs)",
+          _amplitude_corrected, "<="),
+    Claim("mp20_populations", "the network's onset (amplitude² extrapolated) is nearer the "
+          "corrected mean field's than the P19 one's, extrapolated alike (value: worst ratio of "
+          "the distances)", _onset_estimate, "<="),
 )  # fmt: skip
 
 

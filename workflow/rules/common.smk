@@ -200,3 +200,19 @@ def rhythm_network_table(name):
     if "network" not in RHYTHMS[name]:
         return []
     return [f"{RESULTS}/rhythms/{name}.tsv"]
+
+
+# two inhibitory clusters (clusters.smk) and MP20 with populations (asymmetry.smk)
+def cluster_file(kind, wildcards):
+    """The network or mean-field file of a clusters entry's pulse experiment."""
+    return f"{RESULTS}/{kind}/{CLUSTERS[wildcards.cluster]['experiment']}.npz"
+
+
+def cluster_run(wildcards):
+    """The resolved pulse experiment of a clusters entry."""
+    return RUNS[CLUSTERS[wildcards.cluster]["experiment"]]
+
+
+def asym_runs(wildcards):
+    """The resolved runs of an asymmetric_onset entry's sweep, by name."""
+    return {run: RUNS[run] for run in SWEEPS[ASYM_ONSET[wildcards.asym]["sweep"]]}

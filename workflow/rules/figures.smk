@@ -268,6 +268,46 @@ FIGURE_REGISTRY = {
         targets=lambda: [f"rhythm_curves_{n}" for n, e in RHYTHMS.items() if e.get("curves")],
         plot="rhythm_curves_figure",
     ),
+    # Two inhibitory clusters (config clusters): coexistence range from continuation and a
+    # pulse experiment, network against mean field, flipping between the two states.
+    "two_clusters": dict(
+        file="two_clusters_{cluster}",
+        label="two_clusters",
+        category=("Rhythms", "Bistability"),
+        input=dict(
+            branch=rules.bifurcation_coexistence.output.branch,
+            hopf=rules.bifurcation_coexistence.output.hopf,
+            cycles=rules.bifurcation_coexistence.output.cycles,
+            range=rules.bifurcation_coexistence.output.range,
+            classes=rules.compare_pulse.output.table,
+            network=lambda wildcards: cluster_file("network", wildcards),
+            meanfield=lambda wildcards: cluster_file("meanfield", wildcards),
+        ),
+        params=dict(
+            entry=lambda wildcards: CLUSTERS[wildcards.cluster],
+            run=cluster_run,
+        ),
+        targets=lambda: [f"two_clusters_{name}" for name in CLUSTERS],
+        plot="two_clusters_figure",
+    ),
+    # MP20 with populations (config asymmetric_onset): the onset against the reset with and
+    # without the κ term, and the network's rhythm amplitude against both mean fields.
+    "mp20_populations": dict(
+        file="mp20_populations_{asym}",
+        label="mp20_populations",
+        category=("MP20", "Populations"),
+        input=dict(
+            onsets=rules.bifurcation_asymmetric_onset.output.table,
+            runs=rules.compare_asymmetric_onset.output.runs,
+            estimates=rules.compare_asymmetric_onset.output.onsets,
+        ),
+        params=dict(
+            entry=lambda wildcards: ASYM_ONSET[wildcards.asym],
+            rhythm=lambda wildcards: RHYTHMS[ASYM_ONSET[wildcards.asym]["rhythm"]],
+        ),
+        targets=lambda: [f"mp20_populations_{name}" for name in ASYM_ONSET],
+        plot="mp20_populations_figure",
+    ),
 }
 
 

@@ -16,6 +16,7 @@ colours, figure creation, saving).
 from importlib import import_module
 
 from .bifurcation import *  # noqa: F403
+from .clusters import *  # noqa: F403
 from .rhythms import *  # noqa: F403
 from .scaling import *  # noqa: F403
 from .sparse_synchrony import *  # noqa: F403
@@ -25,6 +26,14 @@ from .timeseries import *  # noqa: F403
 # the public names are the submodules' own lists, each written once there
 __all__ = [
     name
-    for module in ("style", "timeseries", "bifurcation", "scaling", "rhythms", "sparse_synchrony")
+    for module in (
+        "style",
+        "timeseries",
+        "bifurcation",
+        "scaling",
+        "rhythms",
+        "sparse_synchrony",
+        "clusters",
+    )
     for name in import_module(f".{module}", __name__).__all__
 ]
