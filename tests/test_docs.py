@@ -83,8 +83,8 @@ def test_the_walk_reaches_every_key_of_the_schema(rows):
 KEYWORDS = {
     "$schema", "$ref", "$defs", "title", "description", "type", "default", "enum", "const",
     "properties", "patternProperties", "additionalProperties", "propertyNames", "required",
-    "minProperties", "items", "minItems", "maxItems", "minimum", "maximum", "exclusiveMinimum",
-    "exclusiveMaximum", "pattern", "oneOf", "anyOf", "if", "then", "else",
+    "minProperties", "items", "prefixItems", "minItems", "maxItems", "minimum", "maximum",
+    "exclusiveMinimum", "exclusiveMaximum", "pattern", "oneOf", "anyOf", "if", "then", "else",
 }  # fmt: skip
 
 

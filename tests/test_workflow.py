@@ -367,7 +367,13 @@ def test_population_experiment_outputs(workdir):
     assert run.loc["I", "tau_syn"] == 0.5 and run.loc["E", "tau_syn"] == 0
     summary = pd.read_csv(res / "compare" / "summary.tsv", sep="\t")
     assert sorted(summary.population[summary.run == "ei"]) == ["E", "I"]
-    assert summary.population[summary.run != "ei"].isna().all()  # one-population rows
+    # a row per population for population experiments and their sweeps, one row (no
+    # population) for the others
+    populations = {n for n, e in _TEST["experiments"].items() if "populations" in e}
+    populations |= {n for n, e in _TEST["sweeps"].items() if e["experiment"] in populations}
+    of_populations = summary.run.str.split("/").str[0].isin(populations)
+    assert summary.population[~of_populations].isna().all()  # one-population rows
+    assert summary.population[of_populations].notna().all()
     # network against mean field per population (N = 500, see above)
     assert (run.rel_err_mean_r.abs() < 0.10).all(), run.rel_err_mean_r
     # the sweep of g_II: one row per population and point, the dotted key as a column
