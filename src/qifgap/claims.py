@@ -204,11 +204,22 @@ def _coupling_rate(res):
     return abs(rows.rel_err_mean_r.iloc[k]), _finite_size(rows.N.iloc[k])
 
 
+# With gap junctions the network's oscillation amplitude of v is biased low by a finite-threshold
+# term ∝ 1/V_p that does not shrink with N (default config, η̄ = 5, g = 1, N = 10⁵: −29, −14,
+# −6.7, −2.6 % at V_p = 25, 50, 100, 200; −6.5 … −6.8 % for N = 10⁴ … 10⁶ at V_p = 100):
+# ≈ 7/V_p, written into the amplitude claims' tolerance as 7.5/V_p.
+AMPLITUDE_VP_BIAS = 7.5
+
+
 def _amplitude_error(rows):
+    """Worst relative error of the network's oscillation amplitude (rms of v) against the mean
+    field's, and its tolerance: 0.02 + 2/√N, plus AMPLITUDE_VP_BIAS/V_p where g > 0."""
     ratio = rows.rms_amplitude_v_net / rows.rms_amplitude_v_mf - 1
-    excess = ratio.abs() - rows.N.map(_finite_size)
-    k = int(np.argmax(excess))
-    return abs(ratio.iloc[k]), _finite_size(rows.N.iloc[k])
+    tol = rows.N.map(_finite_size)
+    if "v_peak" in rows and "g" in rows:
+        tol = tol + np.where(rows.g > 0, AMPLITUDE_VP_BIAS / rows.v_peak, 0.0)
+    k = int(np.argmax(ratio.abs() - tol))
+    return abs(ratio.iloc[k]), float(tol.iloc[k])
 
 
 def _coupling_amplitude(res):
@@ -644,13 +655,16 @@ CLAIMS: tuple[Claim, ...] = (
           "electrical and mixed synapses: relative error of the mean rate, worst run "
           "(threshold 0.02 + 2/√N)", _coupling_rate, "<="),
     Claim("p19_coupling", "… and the amplitude of the collective oscillation (2√2 std v), worst "
-          "oscillating run (threshold 0.02 + 2/√N)", _coupling_amplitude, "<="),
+          "oscillating run (threshold 0.02 + 2/√N, + 7.5/V_p with gap junctions: a "
+          "finite-threshold bias that does not shrink with N, −6.7 % at V_p = 100)",
+          _coupling_amplitude, "<="),
     Claim("p19_onset", "electrical coupling switches synchrony on at the Hopf value g_H of the "
           "mean field: the network's oscillation amplitude below g_H is under a quarter of the "
           "smallest above it (points farther than 0.25 from g_H; value: ratio)",
           _onset_switch, "<="),
     Claim("p19_onset", "above g_H the network's oscillation amplitude is the mean field's "
-          "(value: worst relative error; threshold 0.02 + 2/√N)", _onset_amplitude, "<="),
+          "(value: worst relative error; threshold 0.02 + 2/√N + 7.5/V_p, the finite-threshold "
+          "bias of the amplitude under gap junctions)", _onset_amplitude, "<="),
     Claim("p19_limit_cycles", "the Hopf bifurcation is supercritical: the cycle amplitude grows "
           "as (η̄ − η̄_H)^β with β = ½ inside the 95 % interval of a free fit (value: |β − ½|; "
           "threshold: the interval's half-width)", _hopf_exponent, "<="),
