@@ -437,19 +437,29 @@ def compare_classes(starts: pd.DataFrame, tables, *, g, delta, band=0.75,
     xy = out[["eta_bar", "J"]].to_numpy()
     out["distance"] = np.sqrt(((xy[:, None, :] - curves[None, :, :]) ** 2).sum(-1)).min(axis=1)
     out["agree"] = out.label_net == out.label_mf
-    away = out[out.distance > band]
     coex = out[out.label_mf.isin(COEXISTENCE) & (out.distance > coexistence_band)]
     summary = {
         "g": float(g),
         "delta": float(delta),
+        **_agreement(out, starts, band),
+        "coexistence_band": coexistence_band,
+        "coexistence_points": int(len(coex)),
+        "agreement_coexistence": _share(coex.agree),
+    }
+    return out, summary
+
+
+def _agreement(out, starts, band) -> dict:
+    """The agreement summary of a verification grid: shares of the points whose network class
+    agrees with the mean field's (all; farther than ``band`` from a curve; per mean-field
+    region), of the runs that stayed in their start, and the confusion counts mf -> net."""
+    away = out[out.distance > band]
+    return {
         "points": int(len(out)),
         "agreement_all": _share(out.agree),
         "band": band,
         "points_away_from_curves": int(len(away)),
         "agreement_away": _share(away.agree),
-        "coexistence_band": coexistence_band,
-        "coexistence_points": int(len(coex)),
-        "agreement_coexistence": _share(coex.agree),
         "starts": int(len(starts)),
         "stayed": _share(starts.stays.astype(bool)),
         "regions": {
@@ -458,7 +468,7 @@ def compare_classes(starts: pd.DataFrame, tables, *, g, delta, band=0.75,
                 "agreement": _share(grp.agree),
                 "points_away": int((grp.distance > band).sum()),
                 "agreement_away": _share(grp.agree[grp.distance > band]),
-            }  # fmt: skip
+            }
             for label, grp in out.groupby("label_mf")
         },
         "confusion": {
@@ -466,7 +476,6 @@ def compare_classes(starts: pd.DataFrame, tables, *, g, delta, band=0.75,
             for (mf, net), n in out.groupby(["label_mf", "label_net"]).size().items()
         },
     }
-    return out, summary
 
 
 # --- P populations: a grid in two parameters of a Model (science.md §6) -----------------------
@@ -746,29 +755,9 @@ def compare_model_classes(starts: pd.DataFrame, curve: pd.DataFrame, *, keys, sc
     out["label_mf"] = [combine(kinds) for _, kinds in groups]
     out["distance"] = curve_distance(out[keys], curve, scale=scale)
     out["agree"] = out.label_net == out.label_mf
-    away = out[out.distance > band]
     summary = {
         "keys": keys,
-        "points": int(len(out)),
         "N": int(out.N.iloc[0]) if len(out) else 0,
-        "agreement_all": _share(out.agree),
-        "band": band,
-        "points_away_from_curves": int(len(away)),
-        "agreement_away": _share(away.agree),
-        "starts": int(len(starts)),
-        "stayed": _share(starts.stays.astype(bool)),
-        "regions": {
-            label: {
-                "points": int(len(grp)),
-                "agreement": _share(grp.agree),
-                "points_away": int((grp.distance > band).sum()),
-                "agreement_away": _share(grp.agree[grp.distance > band]),
-            }
-            for label, grp in out.groupby("label_mf")
-        },  # fmt: skip
-        "confusion": {
-            f"{mf} -> {net}": int(n)
-            for (mf, net), n in out.groupby(["label_mf", "label_net"]).size().items()
-        },
+        **_agreement(out, starts, band),
     }
     return out, summary
