@@ -528,7 +528,22 @@ def _config_defaults():
                     pairs.append((f"config defaults.{section}.{k}", v, name, k))
     verification = schema["properties"]["verification"]["properties"]
     pairs.append(("schema verification.dt", verification["dt"]["default"], "NETWORK", "dt"))
+    for where, table, props in _schema_verification_sections(schema):
+        for k, spec in props.items():
+            if "default" in spec and k in getattr(defaults, table):
+                pairs.append((f"schema {where}.{k}", spec["default"], table, k))
     return pairs
+
+
+def _schema_verification_sections(schema):
+    """(where, defaults table, properties) of the schema sections whose defaults are a table
+    of qifgap.defaults: the phase-diagram and the rhythm verification."""
+    (rhythm,) = schema["properties"]["rhythms"]["patternProperties"].values()
+    return [
+        ("verification", "VERIFICATION", schema["properties"]["verification"]["properties"]),
+        ("rhythms.<name>.verification", "RHYTHM_VERIFICATION",
+         rhythm["properties"]["verification"]["properties"]),
+    ]  # fmt: skip
 
 
 # Deliberate choices of the paper config, which differ from the library's defaults on
@@ -542,7 +557,7 @@ CONFIG_CHOICES = {
 @pytest.mark.parametrize(
     ("where", "value", "table", "key"),
     [pair for pair in _config_defaults() if pair[0] not in CONFIG_CHOICES],
-    ids=lambda x: x if isinstance(x, str) and x.startswith("config") else "",
+    ids=lambda x: x if isinstance(x, str) and x.startswith(("config", "schema")) else "",
 )
 def test_config_defaults_equal_the_table(where, value, table, key):
     assert value == getattr(defaults, table)[key], f"{where} = {value!r} but {table}[{key!r}]"
@@ -562,3 +577,17 @@ def test_the_table_covers_the_config_defaults():
     assert {"config defaults.delta", "config defaults.tau", "config defaults.network.dt",
             "config defaults.network.v_peak", "config defaults.meanfield.rtol",
             "config defaults.meanfield.kappa"} <= checked  # fmt: skip
+
+
+def test_the_tables_cover_the_verification_schema_defaults():
+    """Every number the schema's verification sections default to (grid, N, hold, dt, chunk,
+    thresholds, bands) is a key of its qifgap.defaults table (and equal to it, above), and every
+    key of the table but the library-only smoothing has a schema default."""
+    import yaml
+
+    schema = yaml.safe_load((ROOT / "config" / "schema.yaml").read_text())
+    for where, table, props in _schema_verification_sections(schema):
+        numbers = {k for k, spec in props.items() if isinstance(spec.get("default"), int | float)}
+        keys = set(getattr(defaults, table))
+        assert numbers <= keys, f"schema {where}: {sorted(numbers - keys)} not in {table}"
+        assert keys - numbers <= {"smoothing"}, f"{table}: {sorted(keys - numbers)} not in schema"

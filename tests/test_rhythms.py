@@ -19,11 +19,10 @@ from ei_equations import ei_rhs as _ei_plain
 from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
 
+from qifgap import analysis
 from qifgap import model as mf
 from qifgap.bifurcation import (
-    closed_form as cf,
-)
-from qifgap.bifurcation import (
+    System,
     compare_networks,
     equilibria,
     equilibrium_growth,
@@ -33,6 +32,9 @@ from qifgap.bifurcation import (
     measure_rhythm,
     rhythm_curve,
     rhythm_onset,
+)
+from qifgap.bifurcation import (
+    closed_form as cf,
 )
 from qifgap.populations import Model
 from qifgap.results import TimeSeries
@@ -166,6 +168,87 @@ def test_single_population_rhythm_onset_matches_planar_limit_cycles():
     np.testing.assert_allclose(got.period, ref.period, atol=1e-6)
     np.testing.assert_allclose(got["r.pop_min"], ref.r_min, atol=1e-6)
     np.testing.assert_allclose(got["r.pop_max"], ref.r_max, atol=1e-6)
+
+
+# --- a folded branch: the cycle's side from the branch next to the Hopf point -----------------
+
+#: One population at J = 10, g = 1 (science.md §3): in η̄ the branch is S-shaped (folds at
+#: η̄ = −2.5689 and −1.5904) with the supercritical Hopf point η̄_H = 4 − 1/16 − 20/π = −2.4287
+#: on its upper sheet. Started on the saddle at η̄ = −2.2 towards −3, it turns at the upper fold
+#: and comes back over the Hopf point: there λ runs towards ``start``, and rows of the saddle
+#: sheet lie nearer to η̄_H in λ than the upper sheet's (the old nearest-row rule chose ``stop``
+#: from them and continued no cycle).
+FOLD = {"J": 10.0, "g": 1.0, "start": -2.2, "stop": -3.0}
+ETA = "populations.pop.eta_bar"
+
+
+def _folded_start():
+    """The model at η̄ = start and its saddle there (closed form), the branch's first point."""
+    saddle = sorted(cf.fixed_points(FOLD["start"], FOLD["J"], FOLD["g"]), key=lambda f: f.r)[1]
+    assert saddle.stability == "saddle"
+    model = Model.single(eta_bar=FOLD["start"], delta=1.0, J=FOLD["J"], g=FOLD["g"])
+    return model, [saddle.r, saddle.v]
+
+
+@pytest.fixture(scope="module")
+def folded():
+    model, x0 = _folded_start()
+    return rhythm_onset(model, ETA, FOLD["start"], FOLD["stop"], x0=x0, max_cycles=8)
+
+
+def test_folded_branch_returns_over_the_hopf_point(folded):
+    """The branch: saddle, upper fold, then back over the Hopf point with λ increasing (towards
+    start) until it leaves the range at start; Hopf and fold at the closed forms."""
+    t = folded.equilibria.table
+    assert t.point[t.point != ""].tolist() == ["LP", "H"]
+    assert folded.equilibria.end == "range"
+    lp, k = np.flatnonzero(t.point == "LP")[0], np.flatnonzero(t.point == "H")[0]
+    assert t[ETA].iloc[lp] == pytest.approx(min(cf.saddle_node_etas(FOLD["J"], FOLD["g"])),
+                                            abs=1e-6)  # fmt: skip
+    eta_h = cf.hopf_eta(FOLD["J"], FOLD["g"])
+    assert t[ETA].iloc[k] == pytest.approx(eta_h, abs=1e-6)
+    assert t[ETA].iloc[k - 1] < eta_h < t[ETA].iloc[k + 1]  # λ runs away from stop here
+    assert t.stable.iloc[k - 1] and not t.stable.iloc[k + 1]  # stable focus → unstable focus
+    # nearest to η̄_H by λ on the stop side: a row of the saddle sheet (before the fold)
+    below = t[(t.point == "") & (t[ETA] < eta_h)]
+    assert (below[ETA] - eta_h).abs().idxmin() < lp
+
+
+def test_folded_branch_continues_the_cycle_from_its_hopf_point(folded):
+    """The cycles born at the Hopf point lie on its unstable side (η̄ > η̄_H, supercritical
+    l1 < 0), are stable, start with the period 2π/ω_H of the closed form and grow as
+    (η̄ − η̄_H)^β with β = ½ (fitted exponent, its 95 % interval holds ½ and is narrow)."""
+    eta_h = cf.hopf_eta(FOLD["J"], FOLD["g"])
+    (h,) = folded.hopf.itertuples(index=False)
+    assert h.l1 < 0 and h.omega == pytest.approx(cf.hopf_frequency(FOLD["J"], FOLD["g"]),
+                                                 rel=1e-6)  # fmt: skip
+    c = folded.cycles
+    assert len(c) == 9 and c.stable.all()
+    d = c[ETA].to_numpy() - eta_h
+    assert (d > 0).all() and np.all(np.diff(d) > 0)
+    period_h = 2 * PI / cf.hopf_frequency(FOLD["J"], FOLD["g"])
+    assert c.period.iloc[0] == pytest.approx(period_h, rel=1e-3)
+    fit = analysis.onset_exponent_fit(d, c["r.pop_amplitude"])
+    assert fit["exponent_low"] <= 0.5 <= fit["exponent_high"], fit
+    assert fit["exponent_high"] - fit["exponent_low"] < 0.05, fit
+
+
+def test_time_reversed_folded_branch_has_the_cycles_on_the_same_side(folded):
+    """dx/dt = −f: the same equilibria and cycles, every stability reversed, so the Hopf point
+    is subcritical (l1 → −l1) and its now unstable cycles lie on the equilibrium's stable side,
+    the same side η̄ > η̄_H: the side follows l1 as well as the branch."""
+    model, x0 = _folded_start()
+    base = from_model(model, (ETA,))
+    reversed_ = System(lambda x, p: -base.f(x, p), base.state_names, base.param_names,
+                       base.params, lambda x, p: -base.jac(x, p))  # fmt: skip
+    res = rhythm_onset(reversed_, ETA, FOLD["start"], FOLD["stop"], x0=x0, max_cycles=3)
+    (h,) = res.hopf.itertuples(index=False)
+    assert h.criticality == "subcritical"
+    assert h.l1 == pytest.approx(-folded.hopf.l1.iloc[0], rel=1e-4)
+    c = res.cycles
+    assert len(c) == 4 and not c.stable.any()
+    assert (c[ETA] > cf.hopf_eta(FOLD["J"], FOLD["g"])).all()
+    assert c.period.iloc[0] == pytest.approx(folded.cycles.period.iloc[0], rel=1e-6)
 
 
 # --- the E–I model: rhythm onset --------------------------------------------------------------

@@ -38,6 +38,7 @@ import pandas as pd
 from . import _validate as val
 from . import bifurcation, network
 from .bifurcation.equilibria import equilibrium
+from .defaults import RHYTHM_VERIFICATION, VERIFICATION
 from .metrics import rms_amplitude
 from .model import FiringRateBatch, FiringRateEquations, jacobian, rhs, synaptic
 from .populations import Model
@@ -251,7 +252,8 @@ def window_state(t, r, v, *, t_min) -> dict:
     return {"mean_r": float(r[w].mean()), "amp_v": rms_amplitude(v[w])}
 
 
-def classify_run(t, r, v, *, found, start, osc_threshold=0.3, rate_tolerance=0.5) -> dict:
+def classify_run(t, r, v, *, found, start, osc_threshold=VERIFICATION["osc_threshold"],
+                 rate_tolerance=0.5) -> dict:  # fmt: skip
     """Classify the second half of a run started in the attractor ``start`` (a kind of
     ``found``, the mean-field attractors of its point).
 
@@ -289,8 +291,9 @@ def _start_row(p, g, delta, N, a: Attractor, run: dict) -> dict:
             **run}  # fmt: skip
 
 
-def verify_points(points: pd.DataFrame, *, g, delta, N=10_000, hold=12.0, dt=1e-4, threads=1,
-                  osc_threshold=0.3) -> pd.DataFrame:  # fmt: skip
+def verify_points(points: pd.DataFrame, *, g, delta, N=VERIFICATION["N"],
+                  hold=VERIFICATION["hold"], dt=VERIFICATION["dt"], threads=1,
+                  osc_threshold=VERIFICATION["osc_threshold"]) -> pd.DataFrame:  # fmt: skip
     """One network run of ``hold`` τ from each mean-field attractor of every (η̄, J) row of
     ``points``; one row per start (columns of :func:`classify_run` and the start)."""
     g = val.non_negative("g", g)
@@ -312,7 +315,7 @@ def verify_points(points: pd.DataFrame, *, g, delta, N=10_000, hold=12.0, dt=1e-
     return pd.DataFrame(rows)
 
 
-def meanfield_starts(points: pd.DataFrame, *, g, delta, hold=12.0, dt=5e-3,
+def meanfield_starts(points: pd.DataFrame, *, g, delta, hold=VERIFICATION["hold"], dt=5e-3,
                      osc_threshold=CYCLE_THRESHOLD * 10) -> pd.DataFrame:  # fmt: skip
     """The protocol of :func:`verify_points` run on the mean field itself (RK4, step ``dt``;
     the start of each run is the attractor's (r, v)); N is reported as 0."""
@@ -417,8 +420,9 @@ def _share(mask) -> float:
     return float(np.mean(mask)) if len(mask) else math.nan
 
 
-def compare_classes(starts: pd.DataFrame, tables, *, g, delta, band=0.75,
-                    coexistence_band=0.25) -> tuple[pd.DataFrame, dict]:  # fmt: skip
+def compare_classes(starts: pd.DataFrame, tables, *, g, delta, band=VERIFICATION["band"],
+                    coexistence_band=VERIFICATION["coexistence_band"],
+                    ) -> tuple[pd.DataFrame, dict]:  # fmt: skip
     """Per-point network classes (from the per-start table of :func:`verify_points`) against
     the mean-field labels of the phase diagram ``tables`` (see :func:`diagram_from_tables`).
 
@@ -490,7 +494,7 @@ def _agreement(out, starts, band) -> dict:
 # (:func:`meanfield_model_starts`), must reproduce the mean-field labels: the threshold and the
 # hold are shown on the exact model first.
 
-RATE_SMOOTHING = 0.2  # τ: the boxcar over which rates are averaged before their amplitude
+RATE_SMOOTHING = RHYTHM_VERIFICATION["smoothing"]  # τ: boxcar averaging rates before amplitudes
 START_RATES = ((0.05, -1.0), (0.3, 0.0), (1.0, -0.5), (2.5, 0.5))  # (r, v) of every population
 
 
@@ -663,8 +667,10 @@ def _check_protocol(hold, threshold, smoothing):
             val.positive("smoothing", smoothing))  # fmt: skip
 
 
-def verify_model_points(model: Model, points: pd.DataFrame, *, N=2000, hold=20.0, dt=1e-4,
-                        threshold=0.1, smoothing=RATE_SMOOTHING, population=None,
+def verify_model_points(model: Model, points: pd.DataFrame, *, N=RHYTHM_VERIFICATION["N"],
+                        hold=RHYTHM_VERIFICATION["hold"], dt=RHYTHM_VERIFICATION["dt"],
+                        threshold=RHYTHM_VERIFICATION["threshold"], smoothing=RATE_SMOOTHING,
+                        population=None,
                         threads=1) -> pd.DataFrame:  # fmt: skip
     """One network run of ``hold`` τ (N neurons per population, step ``dt``) from each
     mean-field attractor of ``model`` at every row of ``points`` (dotted keys), classified by
@@ -691,8 +697,10 @@ def verify_model_points(model: Model, points: pd.DataFrame, *, N=2000, hold=20.0
     return pd.DataFrame(rows)
 
 
-def meanfield_model_starts(model: Model, points: pd.DataFrame, *, hold=20.0, threshold=0.1,
-                           smoothing=RATE_SMOOTHING, kick=0.1, population=None,
+def meanfield_model_starts(model: Model, points: pd.DataFrame, *,
+                           hold=RHYTHM_VERIFICATION["hold"],
+                           threshold=RHYTHM_VERIFICATION["threshold"], smoothing=RATE_SMOOTHING,
+                           kick=RHYTHM_VERIFICATION["kick"], population=None,
                            dt=5e-3) -> pd.DataFrame:  # fmt: skip
     """The protocol of :func:`verify_model_points` run on the mean field itself (RK4, step
     ``dt``): each run starts on its attractor with every rate raised by the fraction ``kick``
@@ -741,7 +749,8 @@ def curve_distance(points: pd.DataFrame, curve: pd.DataFrame, *, scale) -> np.nd
 
 
 def compare_model_classes(starts: pd.DataFrame, curve: pd.DataFrame, *, keys, scale,
-                          band=0.1) -> tuple[pd.DataFrame, dict]:  # fmt: skip
+                          band=RHYTHM_VERIFICATION["band"],
+                          ) -> tuple[pd.DataFrame, dict]:  # fmt: skip
     """Per-point classes (from a per-start table of :func:`verify_model_points` or
     :func:`meanfield_model_starts`) against the mean-field labels (:func:`combine` of the
     attractors started from): label_net, label_mf, the distance to the Hopf ``curve`` (as a

@@ -26,9 +26,9 @@ import numpy as np
 import pandas as pd
 
 from .. import _validate as val
+from ..defaults import CLUSTERS
 from ..populations import Model
-from .equilibria import EquilibriumBranch, equilibria
-from .periodic import cycles
+from .rhythms import rhythm_onset
 from .system import System, from_model
 
 __all__ = [
@@ -107,30 +107,15 @@ def _intersections(a, b) -> list[tuple[float, float]]:
     return out
 
 
-def _cycle_stop(eq: EquilibriumBranch, k: int, start: float, stop: float) -> float:
-    """The end of [start, stop] towards which the cycle born at Hopf row ``k`` of the branch
-    table lies: where the neighbouring equilibrium is unstable (supercritical, l1 < 0) or stable
-    (subcritical). Neighbours are the adjacent rows of the branch, in arclength order."""
-    t = eq.table
-    lam = float(t.iloc[k][eq.parameter])
-    l1 = float(eq.hopf.loc[np.isclose(eq.hopf[eq.parameter], lam, rtol=0, atol=1e-9), "l1"].iloc[0])
-    for j in (k - 1, k + 1):
-        if 0 <= j < len(t) and t.iloc[j]["point"] == "" and t.iloc[j][eq.parameter] != lam:
-            unstable = not bool(t.iloc[j]["stable"])
-            side = np.sign(t.iloc[j][eq.parameter] - lam)
-            if unstable != (l1 < 0):
-                side = -side
-            return stop if side == np.sign(stop - start) else start
-    return stop
-
-
 @dataclass
 class Coexistence:
     """The result of :func:`coexistence`: ``branch`` (equilibria: λ, state, ``stable``,
-    ``re_max``, ``point``), ``hopf`` (ω, l1, criticality), ``cycles`` (per cycle: λ, ``period``,
-    for each population ``r.<a>_amplitude``, ``r.<a>_mean``, ``r.<a>_min``, ``r.<a>_max``,
-    ``mu_max``, ``stable``, ``point``, ``hopf``: the Hopf row it was born at), the coexistence
-    interval [``low``, ``high``] (NaN if none) and the intervals it was made from."""
+    ``re_max``, ``point``), ``hopf`` (ω, frequency, period, l1, criticality), ``cycles`` (per
+    cycle: λ, ``period``, ``frequency``, for each population ``r.<a>_amplitude``,
+    ``r.<a>_mean``, ``r.<a>_std``, ``r.<a>_min``, ``r.<a>_max``, ``mu_max``, ``stable``,
+    ``point``, ``hopf``: the Hopf row it was born at; the tables of
+    :func:`qifgap.bifurcation.rhythm_onset`), the coexistence interval [``low``, ``high``] (NaN
+    if none) and the intervals it was made from."""
 
     parameter: str
     branch: pd.DataFrame
@@ -164,15 +149,16 @@ def coexistence(
     stop,
     *,
     x0=None,
-    ds_max=0.05,
-    cycle_amplitude=1e-2,
-    cycle_ds_max=0.5,
-    max_cycles=200,
+    ds_max=CLUSTERS["ds_max"],
+    cycle_amplitude=CLUSTERS["cycle_amplitude"],
+    cycle_ds_max=CLUSTERS["cycle_ds_max"],
+    max_cycles=CLUSTERS["max_cycles"],
 ) -> Coexistence:
     """Equilibria, Hopf points, cycles and the coexistence interval of a stable equilibrium and
     a stable cycle of ``model``'s firing-rate equations for ``parameter`` (a dotted key or
-    :data:`DRIVE`) in [start, stop] (module docstring). ``x0``: the state at ``start``
-    (default: the flow run to rest). Time in units of τ."""
+    :data:`DRIVE`) in [start, stop] (module docstring); the branches are those of
+    :func:`qifgap.bifurcation.rhythm_onset`. ``x0``: the state at ``start`` (default: the flow
+    run to rest). Defaults: :data:`qifgap.defaults.CLUSTERS`. Time in units of τ."""
     system = _system(model, parameter)
     start = val.finite("start", start)
     stop = val.finite("stop", stop)
@@ -180,23 +166,10 @@ def coexistence(
         raise ValueError("start and stop must differ")
     if system.param_names[0] == DRIVE:
         system = system.with_params(**{DRIVE: start})
-    eq = equilibria(system, parameter, start, stop, x0=x0, ds_max=ds_max)
-    rates = [c for c in system.state_names if c.startswith("r.")]
-    cols = [parameter, "period"]
-    for c in rates:
-        cols += [f"{c}_amplitude", f"{c}_mean", f"{c}_min", f"{c}_max"]
-    cols += ["mu_max", "stable", "point"]
-    parts = []
-    hopf_rows = np.flatnonzero(eq.table["point"].to_numpy() == "H")
-    for i, k in enumerate(hopf_rows):
-        lam = float(eq.table.iloc[k][parameter])
-        h = eq.hopf.loc[np.isclose(eq.hopf[parameter], lam, rtol=0, atol=1e-9)].iloc[0]
-        cb = cycles(
-            system, parameter, hopf=h.to_dict(), stop=_cycle_stop(eq, k, start, stop),
-            amplitude=cycle_amplitude, ds_max=cycle_ds_max, max_points=max_cycles,
-        )  # fmt: skip
-        parts.append(cb.table[cols].assign(hopf=i))
-    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*cols, "hopf"])
+    onset = rhythm_onset(system, parameter, start, stop, x0=x0, ds_max=ds_max,
+                         cycle_amplitude=cycle_amplitude, cycle_ds_max=cycle_ds_max,
+                         max_cycles=max_cycles)  # fmt: skip
+    eq, table = onset.equilibria, onset.cycles
     eq_int = stable_intervals(eq.table[parameter], eq.table["stable"], eq.table["point"] != "")
     cyc_int = []
     for _, part in table.groupby("hopf"):
@@ -205,13 +178,13 @@ def coexistence(
         cyc_int += stable_intervals(part[parameter], stable, np.isin(point, ("LPC", "PD")))
     both = _intersections(eq_int, cyc_int)
     low, high = max(both, key=lambda x: x[1] - x[0]) if both else (np.nan, np.nan)
-    branch = eq.table.drop(columns=[c for c in ("s", "n_unstable") if c in eq.table])
     reference = float(np.max(np.abs(model.eta_bar)) if parameter == DRIVE
                       else abs(model.get(parameter)))  # fmt: skip
-    return Coexistence(parameter, branch, eq.hopf, table, low, high, eq_int, cyc_int, reference)
+    return Coexistence(parameter, onset.branch, onset.hopf, table, low, high, eq_int, cyc_int,
+                       reference)  # fmt: skip
 
 
-def rhythm_class(t, r, *, t_min, t_max, threshold, smooth=0.1) -> str:
+def rhythm_class(t, r, *, t_min, t_max, threshold, smooth=CLUSTERS["smooth"]) -> str:
     """ "sync" if the standard deviation of the rate ``r`` over t_min ≤ t < t_max, after a
     moving average over ``smooth`` (τ; it removes most of a finite network's binning noise, not
     a rhythm of period ≫ smooth), exceeds ``threshold`` (a collective rhythm), else "async"."""
@@ -230,7 +203,8 @@ def rhythm_class(t, r, *, t_min, t_max, threshold, smooth=0.1) -> str:
     return "sync" if float(np.std(x)) > threshold else "async"
 
 
-def pulse_classes(runs: dict, *, population: str, windows, threshold, smooth=0.1) -> pd.DataFrame:
+def pulse_classes(runs: dict, *, population: str, windows, threshold,
+                  smooth=CLUSTERS["smooth"]) -> pd.DataFrame:  # fmt: skip
     """The state of ``population`` in each window of a pulse protocol, for each run: one row per
     window [t_min, t_max, expected class] with a column per run (``runs``: {name: time series
     with ``t``, ``r`` (time × P) and ``populations``}, e.g. network and mean field) and

@@ -32,12 +32,13 @@ import numpy as np
 import pandas as pd
 
 from .. import _validate as val
+from ..defaults import RHYTHM_ONSET
 from ..metrics import upward_crossings
 from ..populations import Model
 from .curves import hopf_curve
 from .equilibria import EquilibriumBranch, equilibria, equilibrium
 from .periodic import cycles
-from .system import from_model
+from .system import System, as_system, from_model
 
 __all__ = [
     "RhythmOnset",
@@ -68,55 +69,78 @@ def _hopf_table(eq: EquilibriumBranch) -> pd.DataFrame:
     return h
 
 
-def _cycle_side(eq: EquilibriumBranch, row, start, stop) -> float:
-    """The end of [start, stop] towards which the cycle born at the Hopf ``row`` lies: the side
-    where the equilibrium is unstable for a supercritical Hopf point, stable for a subcritical."""
-    lam = row[eq.parameter]
-    t = eq.table[eq.table.point == ""]
-    towards_stop = t[(t[eq.parameter] - lam) * np.sign(stop - start) > 0]
-    if towards_stop.empty:
-        return start
-    nearest = towards_stop.iloc[int(np.argmin(np.abs(towards_stop[eq.parameter] - lam)))]
-    unstable_at_stop = not bool(nearest["stable"])
-    super_ = row["l1"] < 0
-    return stop if unstable_at_stop == super_ else start
+def _cycle_side(eq: EquilibriumBranch, k: int, omega: float, l1: float, start, stop) -> float:
+    """The end of [start, stop] towards which the cycle born at the Hopf point in row ``k`` of
+    the branch table lies.
+
+    The neighbours of the Hopf row along the branch (the nearest ordinary rows before and after
+    it in arclength order) lie on either side of it; the critical pair μ (the eigenvalue nearest
+    iω_H) has Re μ > 0 at one of them: the unstable side. The cycle lies on that side for l1 < 0
+    (supercritical), on the other for l1 > 0 (subcritical); which end of the range that is,
+    that neighbour's λ against λ_H tells. (Not the nearest row by λ: on a folded branch it may
+    lie on another sheet of the branch.)"""
+    t = eq.table
+    lam = t[eq.parameter].to_numpy(dtype=float)
+    ordinary = t["point"].to_numpy() == ""
+    before = next((j for j in range(k - 1, -1, -1) if ordinary[j]), None)
+    after = next((j for j in range(k + 1, len(t)) if ordinary[j]), None)
+    if before is None or after is None:
+        raise RuntimeError(f"the Hopf point at {eq.parameter} = {lam[k]} ends the branch")
+
+    def growth(j):
+        """Re μ of the critical pair at row j."""
+        row = t.iloc[j]
+        mu = np.linalg.eigvals(eq.system.jacobian(eq.state_at(row), eq.params_at(row)))
+        return float(mu[np.argmin(np.abs(mu - 1j * omega))].real)
+
+    unstable, stable = (after, before) if growth(after) > growth(before) else (before, after)
+    side = np.sign(lam[unstable] - lam[k]) or -np.sign(lam[stable] - lam[k])
+    if l1 > 0:
+        side = -side
+    return stop if side == np.sign(stop - start) else start
 
 
 def rhythm_onset(
-    model: Model,
+    model: Model | System,
     parameter: str,
     start,
     stop,
     *,
     x0=None,
     values=(),
-    ds_max=0.05,
-    cycle_amplitude=1e-3,
-    cycle_ds_max=0.2,
-    max_cycles=300,
+    ds_max=RHYTHM_ONSET["ds_max"],
+    cycle_amplitude=RHYTHM_ONSET["cycle_amplitude"],
+    cycle_ds_max=RHYTHM_ONSET["cycle_ds_max"],
+    max_cycles=RHYTHM_ONSET["max_cycles"],
 ) -> RhythmOnset:
     """Equilibria of ``model``'s firing-rate equations for ``parameter`` from ``start`` to
-    ``stop``, their Hopf points and the cycle branch born at each (module docstring).
-    ``x0``: the state at ``start`` (default: the flow run to rest); ``values``: parameter values
-    at which cycles are also reported (``point`` "UZ"); ``cycle_amplitude``: the first cycle's
-    distance from the Hopf equilibrium. Time in units of τ."""
-    if not isinstance(model, Model):
-        raise ValueError(f"model must be a qifgap.populations.Model, got {type(model).__name__}")
-    system = from_model(model, (parameter,))
+    ``stop``, their Hopf points and the cycle branch born at each (module docstring), on the
+    side given by the branch next to the Hopf point and its l1 (:func:`_cycle_side`).
+    ``model``: a :class:`qifgap.populations.Model` (``parameter`` a dotted name) or a
+    :class:`.system.System` with that parameter. ``x0``: the state at ``start`` (default: the
+    flow run to rest); ``values``: parameter values at which cycles are also reported
+    (``point`` "UZ"); ``cycle_amplitude``: the first cycle's distance from the Hopf
+    equilibrium. Defaults: :data:`qifgap.defaults.RHYTHM_ONSET`. Time in units of τ."""
+    if not isinstance(model, Model | System):
+        raise ValueError(
+            f"model must be a qifgap.populations.Model (or a System), got {type(model).__name__}"
+        )
+    system = as_system(model, (parameter,))
     start = val.finite("start", start)
     stop = val.finite("stop", stop)
     eq = equilibria(system, parameter, start, stop, x0=x0, values=values, ds_max=ds_max)
     hopf = _hopf_table(eq)
-    rates = [f"r.{a}" for a in model.names]
+    hopf_rows = np.flatnonzero(eq.table["point"].to_numpy() == "H")
+    rates = [c for c in system.state_names if c == "r" or c.startswith("r.")]
     cols = [parameter, "period", "frequency"]
     for c in rates:
         cols += [f"{c}_amplitude", f"{c}_mean", f"{c}_std", f"{c}_min", f"{c}_max"]
     cols += ["mu_max", "stable", "point"]
     parts, reached = [], []
-    for i, row in hopf.iterrows():
+    for (i, row), k in zip(hopf.iterrows(), hopf_rows, strict=True):
         if any(abs(row[parameter] - lam) <= 1e-4 * (1.0 + abs(lam)) for lam in reached):
             continue  # the cycle branch of an earlier Hopf point ended here
-        end = _cycle_side(eq, row, start, stop)
+        end = _cycle_side(eq, k, row["omega"], row["l1"], start, stop)
         cb = cycles(
             system,
             parameter,
@@ -143,8 +167,8 @@ def rhythm_curve(
     *,
     bounds: dict,
     x0=None,
-    ds_max=0.05,
-    max_points=2000,
+    ds_max=RHYTHM_ONSET["ds_max"],
+    max_points=RHYTHM_ONSET["curve_max_points"],
 ) -> pd.DataFrame:
     """The Hopf curve (rhythm onset) of ``model`` in (p1, p2) within ``bounds`` = {p1: (lo, hi),
     p2: (lo, hi)}: the equilibrium branch in p1 over its bounds at the model's p2 gives the
@@ -152,7 +176,7 @@ def rhythm_curve(
     Columns p1, p2, the state, ``omega``, ``frequency`` = ω/(2π), ``l1``, ``criticality``,
     ``point`` (codimension-2 labels: BT, GH, ZH), ``branch`` (−1/+1: the direction from the
     start), ``curve`` (the start's row in the Hopf table). An empty table if p1's range holds no
-    Hopf point."""
+    Hopf point. Defaults: :data:`qifgap.defaults.RHYTHM_ONSET`."""
     if not isinstance(model, Model):
         raise ValueError(f"model must be a qifgap.populations.Model, got {type(model).__name__}")
     system = from_model(model, (p1, p2))
