@@ -150,10 +150,12 @@ def test_section7_oscillating_case_small_network():
 
 def test_delta_and_gamma_are_exchangeable():
     """γ only, Δ only and half-half (Δ + γ = 1; η̄ = 1, g = 0.5, J = 0): the same mean field, to
-    the bit, and statistically the same network rate (N = 2000, window 4–12). Measured (loaded
-    machine): 0.3234, 0.3245, 0.3233 against the equations' 0.3290; Δ + γ = 2 would give 0.372
-    (+13 %), so the 1 % band between the three runs and the 3 % band against the equations
-    (finite N and window) can tell the width apart."""
+    the bit, and statistically the same network rate (N = 2000, window 4–12) against the
+    equations' 0.3290. Measured over seeds 1–8 (loaded machine): γ only 0.3299 ± 0.0022 (no
+    finite-N bias, ±0.7 % from the noise), half-half 0.3257 ± 0.0018, Δ only 0.3245 (the
+    deterministic Lorentzian quantiles: −1.4 %). Hence a 3 % band between the three runs and
+    against the equations; Δ + γ = 2 would give 0.372 (+13 %), so the bands tell the width
+    apart."""
     rates, mf_rates = [], []
     for delta, gamma in [(0.0, 1.0), (1.0, 0.0), (0.5, 0.5)]:
         kw = dict(eta_bar=1.0, J=0.0, g=0.5, delta=delta, noise=gamma)
@@ -163,7 +165,7 @@ def test_delta_and_gamma_are_exchangeable():
     np.testing.assert_array_equal(mf_rates[0], mf_rates[1])
     np.testing.assert_array_equal(mf_rates[0], mf_rates[2])
     r_mf = float(np.mean(mf_rates[0][400:]))
-    assert max(rates) - min(rates) < 0.01 * r_mf
+    assert max(rates) - min(rates) < 0.03 * r_mf
     for r in rates:
         assert r == pytest.approx(r_mf, rel=0.03)
     doubled = meanfield.integrate(t_end=12.0, eta_bar=1.0, J=0.0, g=0.5, delta=1.0, noise=1.0)
