@@ -7,13 +7,21 @@ variate ξ from a different generator; all run over one chunk of ``kernels.CHUNK
 for many steps on one thread, timed in CPU time, interleaved, best of 7. Printed: CPU ns per
 neuron-step and "noise adds" = variant − the noise-free chunk of the same round.
 
-  package     noise.cauchy as it is in the package
-  nasam64     the previous generator (64-bit NASAM hash of step·2³² + neuron, 53-bit uniform,
+  package     the package's kernel loop: noise.fill_chunk_cauchy into a float32 buffer, then
+              kernels._chunk_flight (noisy=True) reading it
+  nasam64     the former generator (64-bit NASAM hash of step·2³² + neuron, 53-bit uniform,
               float64 Cephes tan with one division)
   h32+tan64   32-bit hash (below) + the float64 Cephes tan on w = (k + ½) 2⁻³²
   h32+tan32   32-bit hash + float32 tan (reflection in integers, Cephes tanf polynomial, one
               float32 division), widened to float64
   h32+tan32r  as h32+tan32 with a float32 reciprocal (1/d) instead of n/d
+  buf32       the variates of h32+tan32 filled first into a float32 buffer by a loop of their
+              own (8 lanes), then read by the chunk loop (buf32 alloc: a new buffer per chunk
+              and step; buf32 ir: the hash written as genuine i32 llvmlite code)
+  buf64       the float64 variate of h32+tan64, buffered
+  fill32 only the buffer's fill loop alone (no chunk update)
+
+The package adopted buf32 alloc (noise.py, kernels.py).
 
 32-bit hash: per step k_s = splitmix64(key XOR step) (loop-invariant: hoisted), per neuron
 h = lowbias32(lowbias32(neuron XOR lo(k_s)) XOR hi(k_s)), Wellons' lowbias32 (two multiplies).
@@ -42,6 +50,29 @@ T2, T1, T0 = F32(5.34112807005e-2), F32(1.33387994085e-1), F32(3.33331568548e-1)
 PI_2M32 = F32(np.pi * 2.0**-32)  # x = π (2 r + 1) 2⁻³³ = (r + ½) π 2⁻³²
 HALF_PI_2M32 = F32(np.pi * 2.0**-33)
 ONE32 = F32(1.0)
+
+
+# Cephes tan.c: tan x = x + x z P(z)/Q(z), z = x², |x| ≤ π/4 (the former float64 tan)
+P0, P1, P2 = -1.30936939181383777646e4, 1.15351664838587416140e6, -1.79565251976484877988e7
+Q0, Q1 = 1.36812963470692954678e4, -1.32089234440210967447e6
+Q2, Q3 = 2.50083801823357915839e7, -5.38695755929454629881e7
+
+
+@njit(inline="always", fastmath=NFM, error_model="numpy")
+def tan_pi64(w):
+    """The former generator's branch-free float64 tan(π w), one division."""
+    a = abs(w)
+    big = a > 0.25
+    r = 0.5 - a if big else a
+    x = np.pi * r
+    z = x * x
+    p = (P0 * z + P1) * z + P2
+    q = (((z + Q0) * z + Q1) * z + Q2) * z + Q3
+    n = x * (q + z * p)
+    num = q if big else n
+    den = n if big else q
+    t = num / den
+    return -t if w < 0.0 else t
 
 
 @njit(inline="always")
@@ -93,7 +124,7 @@ def add32(typingctx, a, b):
 
 @njit(inline="always")
 def step_key(key, step):
-    return noise._splitmix64(key ^ U64(step))
+    return noise._splitmix64(key ^ U64(step))  # as the package
 
 
 @njit(inline="always")
@@ -108,7 +139,7 @@ def hash32(key, neuron, step):
 def cauchy_h32_tan64(key, neuron, step):
     h = hash32(key, neuron, step)
     w = (np.int32(h) + 0.5) * 2.0**-32
-    return noise.tan_pi(w)
+    return tan_pi64(w)
 
 
 @njit(inline="always", fastmath=NFM, error_model="numpy")
@@ -171,25 +202,49 @@ def make_chunk(gen):
 
 @njit(fastmath=FM, error_model="numpy")
 def run_plain(x, eta, key, steps):
+    xi = np.empty(0, dtype=np.float32)
+    total = 0.0
+    for _ in range(steps):
+        v, c = kernels._chunk_flight(
+            x, eta, 1e-4, 0.1, 0.9999, 100.0, -100.0, REFRACTORY + 200, False, 1e-4, xi
+        )
+        total += v + c
+    return total
+
+
+@njit(fastmath=FM, error_model="numpy")
+def run_package(x, eta, key, steps):
     total = 0.0
     for s in range(steps):
+        xi = np.empty(x.size, dtype=np.float32)
+        noise.fill_chunk_cauchy(xi, key, 0, s)
         v, c = kernels._chunk_flight(
-            x, eta, 1e-4, 0.1, 0.9999, 100.0, -100.0, REFRACTORY + 200, False, 1e-4, key, 0, s
+            x, eta, 1e-4, 0.1, 0.9999, 100.0, -100.0, REFRACTORY + 200, True, 1e-4, xi
         )
         total += v + c
     return total
 
 
 @njit(inline="always")
+def _nasam(x):
+    """Evensen's NASAM mixer (the former generator's hash)."""
+    x = x ^ ((x >> U64(25)) | (x << U64(39))) ^ ((x >> U64(47)) | (x << U64(17)))
+    x = x * U64(0x9E6C63D0676A9A99)
+    x = x ^ (x >> U64(23)) ^ (x >> U64(51))
+    x = x * U64(0x9E6D62D06F6A9A9B)
+    return x ^ (x >> U64(23)) ^ (x >> U64(51))
+
+
+@njit(inline="always")
 def _nasam_uniform(key, neuron, step):
     c = (U64(step) << U64(32)) | U64(neuron)
-    h = noise._nasam(c ^ key)
+    h = _nasam(c ^ key)
     return (np.int64(h) >> 11) * 2.0**-53 + 2.0**-54
 
 
 @njit(inline="always", fastmath=NFM, error_model="numpy")
 def cauchy_nasam64(key, neuron, step):
-    return noise.tan_pi(_nasam_uniform(key, neuron, step))
+    return tan_pi64(_nasam_uniform(key, neuron, step))
 
 
 @njit(inline="always", fastmath=NFM, error_model="numpy")
@@ -221,7 +276,7 @@ def hash_ir(n0, j, lo, hi):
 @njit(inline="always", fastmath=NFM, error_model="numpy")
 def xi64(h):
     w = (np.int32(h) + 0.5) * 2.0**-32
-    return noise.tan_pi(w)
+    return tan_pi64(w)
 
 
 @njit(inline="always", fastmath=NFM, error_model="numpy")
@@ -316,7 +371,6 @@ def make_buffered(alloc_each, hash_fn):
 
 
 VARIANTS = {
-    "package": noise.cauchy,
     "nasam64": cauchy_nasam64,
     "h32+tan64": cauchy_h32_tan64,
     "h32+tan32": cauchy_h32_tan32,
@@ -329,7 +383,10 @@ def main(rounds=7):
     rng = np.random.default_rng(0)
     eta = 0.1 * rng.standard_cauchy(CHUNK)
     x0 = rng.uniform(-2.0, 2.0, CHUNK)
-    rows = {"no noise": lambda n: run_plain(x0.copy(), eta, key, n)}
+    rows = {
+        "no noise": lambda n: run_plain(x0.copy(), eta, key, n),
+        "package": lambda n: run_package(x0.copy(), eta, key, n),
+    }
     for name, gen in VARIANTS.items():
         fn = make_chunk(gen)
         rows[name] = lambda n, fn=fn: fn(x0.copy(), eta, key, n)
