@@ -13,28 +13,31 @@ seed, independent of the thread count and of the chunking, and reproducible from
 seed. Per step one 64-bit step key, per neuron one 32-bit word:
 
     k_s = splitmix64(key XOR step) = hi · 2³² + lo          (once per step: scalar)
-    h   = lowbias32(lowbias32(neuron XOR lo) XOR hi)          (neuron < 2³², step < 2⁶⁴)
+    h   = lowbias32_hi(neuron XOR lo)                         (neuron < 2³², step < 2⁶⁴)
     w   = ± (m + ½) · 2⁻³²,  m = h mod 2³¹, sign = top bit of h   ∈ (−½, ½), never 0 or ±½
     ξ   = tan(π w)                                            = tan(π(u − ½)), u = w + ½
 
-``lowbias32`` is Wellons' 32-bit integer hash (xor-shift, multiply, twice; a bijection with
-avalanche bias 0.17 ‰), so h is a bijection of the neuron index within a step, keyed by the 64
-bits of k_s; ``key`` comes from the integer seed and a stream number (one stream per
-population) through splitmix64. The tests check the quartiles, the tail and the uniformity of u
-on 10⁷ draws, and the independence of neighbouring neurons and steps (tests/test_noise.py).
+``lowbias32`` is Wellons' 32-bit integer hash (xor-shift, multiply, xor-shift, multiply,
+xor-shift; a bijection with avalanche bias 0.17 ‰); lowbias32_hi XORs hi into it between the two
+multiplies. So h is a bijection of the neuron index within a step keyed by all 64 bits of k_s:
+two steps share their map only if k_s collides (2⁻⁶⁴ per pair; with hi XOR-ed after the hash,
+the ~100 pairs of steps in 10⁶ with equal lo would get XOR-related kicks). ``key`` comes from
+the integer seed and a stream number (one stream per population) through splitmix64. The tests
+check the avalanche of the word, the quartiles, the tail and the uniformity of u on 10⁷ draws,
+and the independence of neighbouring neurons and steps (tests/test_noise.py); they reject a
+one-multiply and a xorshift-multiply word.
 
-The variate is computed in float32 and widened: with h the 32-bit lanes of a vector (8 per
-256-bit register) this costs half of the former 64-bit NASAM hash with a float64 tan on 4 lanes
-(benchmarks/noise_variants.py). The reflection is exact and branch-free, in integers: for
-|w| > ¼, tan(π|w|) = cot(π r) with r = ½ − |w| = (m XOR (2³¹ − 1) + ½) 2⁻³², so with
-ρ = m or m XOR (2³¹ − 1) < 2³⁰ and x = π (2ρ + 1) 2⁻³³ ∈ (0, π/4], tan x is Cephes' tanf
-polynomial x + x z P(z), z = x² (degree 6 in x), and a select swaps numerator and denominator:
-one float32 division per variate. Relative error of ξ against tan(π w) in long double: at most
-2.4·10⁻⁷ measured (float32 ε = 6·10⁻⁸; tests require < 4·10⁻⁷) over all of (−½, ½), tails
-included. A relative error of 10⁻⁷ in the kick is invisible statistically: the quantiles of
-ξ are those of the Cauchy law to 10⁻⁷. The lattice of w ends at ±(½ − 2⁻³³): |ξ| ≤
-cot(π 2⁻³³) = 2.7·10⁹, so the draws P(|ξ| > 2.7·10⁹) = 2.3·10⁻¹⁰ are capped there — kicks of
-at least 2.7·10⁹ γ dt/τ, far beyond V_p for any γ dt/τ > 10⁻⁶: the same spike either way.
+The variate is computed in float32 and widened. The reflection is exact and branch-free, in
+integers: for |w| > ¼, tan(π|w|) = cot(π r) with r = ½ − |w| = (m XOR (2³¹ − 1) + ½) 2⁻³², so
+with ρ = m or m XOR (2³¹ − 1) < 2³⁰ and x = π (2ρ + 1) 2⁻³³ ∈ (0, π/4], tan x is Cephes'
+tanf polynomial x + x z P(z), z = x² (degree 6 in z), and a select swaps numerator and
+denominator: one float32 division per variate. Relative error of ξ against tan(π w) in long
+double: at most 2.4·10⁻⁷ measured (float32 ε = 6·10⁻⁸; tests require < 4·10⁻⁷) over all of
+(−½, ½), tails included. A relative error of 10⁻⁷ in the kick is invisible statistically: the
+quantiles of ξ are those of the Cauchy law to 10⁻⁷. The lattice of w ends at ±(½ − 2⁻³³):
+|ξ| ≤ cot(π 2⁻³³) = 2.7·10⁹, so the draws beyond, P(|ξ| > 2.7·10⁹) = 2.3·10⁻¹⁰, are capped
+there — kicks of at least 2.7·10⁹ γ dt/τ, far beyond V_p for any γ dt/τ > 10⁻⁶: the same
+spike either way.
 
 Use in a kernel: per chunk starting at index lo within the population, fill a float32 buffer
 with ``fill_chunk_cauchy(xi, key, lo, step)`` (its own compiled loop, so that the variates are
@@ -117,11 +120,12 @@ def _splitmix64(z):
 
 
 @njit(cache=True, inline="always")
-def _lowbias32(x):
-    """Wellons' lowbias32, a bijection of uint32 (numba widens the arithmetic: truncate)."""
+def _keyed_lowbias32(x, hi):
+    """Wellons' lowbias32 of x with ``hi`` XOR-ed in between its two multiplies: a bijection of
+    uint32 for each hi (numba widens the arithmetic: every step is truncated to 32 bits)."""
     x = _U32(x ^ (x >> _S16))
     x = _U32(x * _LB_M1)
-    x = _U32(x ^ (x >> _S15))
+    x = _U32(x ^ (x >> _S15) ^ hi)
     x = _U32(x * _LB_M2)
     return _U32(x ^ (x >> _S16))
 
@@ -135,7 +139,7 @@ def _step_key(key, step):
 
 @njit(cache=True, inline="always")
 def _word(neuron, lo, hi):
-    return _lowbias32(_U32(_lowbias32(_U32(neuron) ^ lo) ^ hi))
+    return _keyed_lowbias32(_U32(_U32(neuron) ^ lo), hi)
 
 
 @njit(cache=True)
@@ -158,7 +162,7 @@ def noise_key(*, seed: int, stream: int = 0) -> np.uint64:
 
 @njit(cache=True, inline="always")
 def word(key, neuron, step):
-    """The 32-bit word h = lowbias32(lowbias32(neuron XOR lo) XOR hi) of (key, neuron, step)."""
+    """The 32-bit word h = lowbias32_hi(neuron XOR lo) of (key, neuron, step)."""
     lo, hi = _step_key(key, step)
     return _word(neuron, lo, hi)
 
