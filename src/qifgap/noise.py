@@ -52,14 +52,18 @@ check and the loop no longer vectorises. fastmath contraction (FMA) in the polyn
 machine-dependent in the last float32 bit; on one machine it is bit-identical for any thread
 count and chunking.
 
-Cost (CPU ns per neuron-step, one chunk in L1, benchmarks/noise_variants.py, loaded 2-core
-AVX-512 machine): chunk without noise 0.49; noise adds 1.6 (fill 1.1, reading the buffer in the
-chunk loop 0.5), against 2.3–2.4 for the former generator in the same runs. What remains: the
-four 32-bit multiplies of the hash, the six-term polynomial and the division on 8 lanes per
-256-bit register (LLVM keeps 256-bit vectors on this CPU), the widening to float64, and the
-buffer's store and load. A genuine-i32 hash (vpmulld, an llvmlite intrinsic) measured slower
-than numba's (it lowers the 32-bit products to 64-bit lanes in 512-bit registers); a float64
-variate from the 32-bit word, buffered or not, no faster than the former generator.
+Cost (CPU ns per neuron-step, loaded 2-core AVX-512 machine, the variants interleaved in one
+run): at N = 10⁵ on one thread (benchmarks/noise_cpu.py) the noise adds 1.24–1.27 to the
+noise-free 0.57 (3.1–3.2×), against 2.37–2.47 (5.1–5.3×) for the former generator (64-bit
+NASAM hash of step·2³² + neuron, 53-bit uniform, float64 Cephes tan on 4 lanes). Per part, one
+chunk in L1 (benchmarks/noise_parts.py): the word 0.42, word and variate 1.09, the chunk loop
+reading the buffer 0.06 more than without noise. What remains: the hash's two multiplies, which
+LLVM does as 64-bit vpmullq on 8 lanes of 512-bit registers (a genuine-i32 hash, vpmulld via an
+llvmlite intrinsic, measured slower), the degree-6 polynomial and the float32 division on 8
+lanes of 256 bits. Measured and not adopted (benchmarks/noise_variants.py): the same variate
+computed inside the chunk loop (+1.3: the loop's float64 width keeps it at 4 lanes), a float64
+tan of the 32-bit word, buffered or not (no faster than the former generator), two rounds of
+lowbias32 (+0.4), triple32 (+0.25).
 
 Step size (τ = 1): a kick below about −1/dt makes Euler's next step jump across −∞ past V_p, a
 spurious spike. Kicks below −1/dt come at the rate γ dt/π per neuron and unit time
