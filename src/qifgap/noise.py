@@ -13,7 +13,7 @@ seed, independent of the thread count and of the chunking, and reproducible from
 seed. Per step one 64-bit step key, per neuron one 32-bit word:
 
     k_s = splitmix64(key XOR step) = hi · 2³² + lo          (once per step: scalar)
-    h   = lowbias32_hi(neuron XOR lo)                         (neuron < 2³², step < 2⁶⁴)
+    h   = lowbias32_hi(neuron XOR lo)                         (neuron, step < 2³²)
     w   = ± (m + ½) · 2⁻³²,  m = h mod 2³¹, sign = top bit of h   ∈ (−½, ½), never 0 or ±½
     ξ   = tan(π w)                                            = tan(π(u − ½)), u = w + ½
 
@@ -30,7 +30,7 @@ one-multiply and a xorshift-multiply word.
 The variate is computed in float32 and widened. The reflection is exact and branch-free, in
 integers: for |w| > ¼, tan(π|w|) = cot(π r) with r = ½ − |w| = (m XOR (2³¹ − 1) + ½) 2⁻³², so
 with ρ = m or m XOR (2³¹ − 1) < 2³⁰ and x = π (2ρ + 1) 2⁻³³ ∈ (0, π/4], tan x is Cephes'
-tanf polynomial x + x z P(z), z = x² (degree 6 in z), and a select swaps numerator and
+tanf polynomial x + x z P(z), z = x² (P of degree 5), and a select swaps numerator and
 denominator: one float32 division per variate. Relative error of ξ against tan(π w) in long
 double: at most 2.4·10⁻⁷ measured (float32 ε = 6·10⁻⁸; tests require < 4·10⁻⁷) over all of
 (−½, ½), tails included. A relative error of 10⁻⁷ in the kick is invisible statistically: the
@@ -40,8 +40,8 @@ there — kicks of at least 2.7·10⁹ γ dt/τ, far beyond V_p for any γ dt/τ
 spike either way.
 
 Use in a kernel: per chunk starting at index lo within the population, fill a float32 buffer
-with ``fill_chunk_cauchy(xi, key, lo, step)`` (its own compiled loop, so that the variates are
-the same bits in the kernel, in ``fill_cauchy`` and in the reference), then in the chunk loop
+with ``fill_chunk_cauchy(xi, key, lo, step)`` (a function of its own, not inlined by numba: one
+compiled loop serves the kernel, ``fill_cauchy`` and the reference), then in the chunk loop
 
     vn = one_minus_cg * xj + c * (xj * xj + eta[j] + a) + scale * xi[j]
 
@@ -59,11 +59,11 @@ NASAM hash of step·2³² + neuron, 53-bit uniform, float64 Cephes tan on 4 lane
 chunk in L1 (benchmarks/noise_parts.py): the word 0.42, word and variate 1.09, the chunk loop
 reading the buffer 0.06 more than without noise. What remains: the hash's two multiplies, which
 LLVM does as 64-bit vpmullq on 8 lanes of 512-bit registers (a genuine-i32 hash, vpmulld via an
-llvmlite intrinsic, measured slower), the degree-6 polynomial and the float32 division on 8
+llvmlite intrinsic, measured slower), the six-term polynomial and the float32 division on 8
 lanes of 256 bits. Measured and not adopted (benchmarks/noise_variants.py): the same variate
-computed inside the chunk loop (+1.3: the loop's float64 width keeps it at 4 lanes), a float64
-tan of the 32-bit word, buffered or not (no faster than the former generator), two rounds of
-lowbias32 (+0.4), triple32 (+0.25).
+computed inside the chunk loop (about twice the cost: the loop's float64 state keeps it at 4
+lanes), a float64 tan of the 32-bit word, buffered or not (no faster than the former
+generator), two rounds of lowbias32 (+0.4), triple32 (+0.25).
 
 Step size (τ = 1): a kick below about −1/dt makes Euler's next step jump across −∞ past V_p, a
 spurious spike. Kicks below −1/dt come at the rate γ dt/π per neuron and unit time
