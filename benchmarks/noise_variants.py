@@ -21,10 +21,13 @@ neuron-step and "noise adds" = variant − the noise-free chunk of the same roun
   buf64       the float64 variate of h32+tan64, buffered
   fill32 only the buffer's fill loop alone (no chunk update)
 
-The package adopted buf32 alloc (noise.py, kernels.py).
+The package adopted the buffered float32 variate with the keyed one-round word.
 
-32-bit hash: per step k_s = splitmix64(key XOR step) (loop-invariant: hoisted), per neuron
-h = lowbias32(lowbias32(neuron XOR lo(k_s)) XOR hi(k_s)), Wellons' lowbias32 (two multiplies).
+32-bit hash of the h32 and buf rows: per step k_s = splitmix64(key XOR step) (loop-invariant:
+hoisted), per neuron h = lowbias32(lowbias32(neuron XOR lo) XOR hi), two rounds of Wellons'
+lowbias32; "buf32 triple32" uses triple32(neuron XOR lo), "buf32 lowbias32 x1" one round of
+lowbias32(neuron XOR lo), "buf32 keyed x1" one round with hi XOR-ed between its multiplies —
+the package's word (noise.py), so "package" and "buf32 keyed x1" should agree.
 """
 
 from __future__ import annotations
