@@ -6,19 +6,22 @@
 Times, in the same run and on one thread (η̄ = 1, Δ = 1, g = 1, J = 0, dt = 1e-4: spiking):
 
   (a) the kernel without noise: ``network.simulate(..., noise=0)``;
-  (b) the kernel with noise γ = 1: ``network.simulate(..., noise=1)`` (kernels._chunk_flight with
-      noisy=True: the kick ``scale * noise.cauchy(key, n0 + j, step)`` in the voltage update);
+  (b) the kernel with noise γ = 1: ``network.simulate(..., noise=1)`` (per chunk
+      noise.fill_chunk_cauchy fills a float32 buffer, then kernels._chunk_flight with
+      noisy=True adds the kick ``scale * xi[j]`` in the voltage update);
   (c) a naive noisy chunk loop: one ``np.random.random()`` and one ``np.tan`` per neuron-step.
 
 Target (issue 15): (b) − (a) ≤ 2 ns per neuron-step at N = 1e5. benchmarks/noise_parts.py splits
-(b) − (a) into the hash, the division and the tan polynomial.
+(b) − (a) into the hash and the variate; benchmarks/noise_cpu.py times (a) and (b) in CPU time,
+interleaved, for a loaded machine.
 
 The kernel is compiled with ``error_model="numpy"``: with numba's default error model the
 division in tan(π w) carries a zero-divisor check and the noisy loop no longer vectorises (about
 5× slower, measured with a copy of the chunk loop before the noise was in the kernel).
 
-On AVX-512 CPUs LLVM's tuning keeps the loops on 256-bit vectors; 512-bit vectors make (b)
-about a third cheaper (measured under load), e.g.
+On AVX-512 CPUs LLVM's tuning keeps float loops on 256-bit vectors; 512-bit vectors made the
+former generator's (b) about a third cheaper (measured under load; not re-measured with the
+float32 variate), e.g.
 
     NUMBA_CPU_NAME=$(python -c "import llvmlite.binding as l; print(l.get_host_cpu_name())") \\
     NUMBA_CPU_FEATURES="$(python -c "import llvmlite.binding as l; \\

@@ -125,35 +125,48 @@ def test_section7_asynchronous_case_at_N4000():
 
 @pytest.mark.slow
 def test_section7_oscillating_case_at_N4000():
-    # science.md §7: network ⟨r⟩ 0.6986, std 0.3687; equations 0.7001, 0.3696
+    """science.md §7: equations ⟨r⟩ 0.7001, std r 0.3696 (network 0.6986, 0.3687 with the
+    former noise stream). The bins' scatter of independent spikes, √(r/(N bin)) = 0.13 at
+    N = 4000, adds in quadrature to the rhythm's std: √(0.3696² + 0.13²) = 0.392 (+6 %).
+    Measured over seeds 1–6 (loaded machine): ⟨r⟩ net/equations 0.9974 ± 0.0006, std r
+    net/equations 1.039 ± 0.034 (former generator 0.9989 ± 0.0017, 1.028 ± 0.047); hence 2 %
+    in ⟨r⟩ and 10 % in std r against the scatter-corrected value."""
+    N, rate_bin = 4000, 1e-2
     (r_net, s_net), (r_mf, s_mf) = network_vs_meanfield(
-        N=4000, t_end=30.0, t_min=15.0, eta_bar=5.0, J=0.0, g=1.0, delta=0.5, noise=0.5
-    )
+        N=N, t_end=30.0, t_min=15.0, rate_bin=rate_bin, eta_bar=5.0, J=0.0, g=1.0, delta=0.5,
+        noise=0.5,
+    )  # fmt: skip
     assert r_mf == pytest.approx(0.7001, rel=2e-3)
     assert s_mf == pytest.approx(0.3696, rel=5e-3)
     assert r_net == pytest.approx(r_mf, rel=0.02)
-    assert s_net == pytest.approx(s_mf, rel=0.05)
+    assert s_net == pytest.approx(np.sqrt(s_mf**2 + r_mf / (N * rate_bin)), rel=0.10)
 
 
 def test_section7_oscillating_case_small_network():
-    """The fast version: N = 1000, window 8–15. Finite-size error of ⟨r⟩ and std r is O(1/N)
-    for Lorentzian quantiles but O(1/√N) per bin for the noise: over 700 bins the bin-to-bin
-    scatter (√(r/(N bin)) ≈ 0.26 per bin) averages out in ⟨r⟩ but adds ~0.26²/2/0.37 ≈ 9 % to
-    the variance-based std; hence 4 % in ⟨r⟩ and 15 % in std r (measured: see the asserts)."""
+    """The fast version: N = 1000, window 8–15, bins of 0.01. The finite network's rate has, on
+    top of the rhythm, a bin-to-bin scatter of independent spikes, √(r/(N bin)) = 0.27, which
+    adds in quadrature to the rhythm's std r: √(0.422² + 0.27²) = 0.50, +19 % over the
+    equations'. Measured over seeds 1–8 (loaded machine): ⟨r⟩ net/equations 0.994 ± 0.003, std
+    r net/equations 1.185 ± 0.046 (the former NASAM generator: 0.995 ± 0.004, 1.185 ± 0.083).
+    Hence 2 % in ⟨r⟩ and 12 % in std r against the scatter-corrected value."""
+    N, rate_bin = 1000, 1e-2
     (r_net, s_net), (r_mf, s_mf) = network_vs_meanfield(
-        N=1000, t_end=15.0, t_min=8.0, eta_bar=5.0, J=0.0, g=1.0, delta=0.5, noise=0.5
-    )
-    assert r_net == pytest.approx(r_mf, rel=0.04)
-    assert s_net == pytest.approx(s_mf, rel=0.15)
+        N=N, t_end=15.0, t_min=8.0, rate_bin=rate_bin, eta_bar=5.0, J=0.0, g=1.0, delta=0.5,
+        noise=0.5,
+    )  # fmt: skip
+    assert r_net == pytest.approx(r_mf, rel=0.02)
+    assert s_net == pytest.approx(np.sqrt(s_mf**2 + r_mf / (N * rate_bin)), rel=0.12)
     assert s_mf > 0.3  # the case oscillates: std r is the rhythm, not noise
 
 
 def test_delta_and_gamma_are_exchangeable():
     """γ only, Δ only and half-half (Δ + γ = 1; η̄ = 1, g = 0.5, J = 0): the same mean field, to
-    the bit, and statistically the same network rate (N = 2000, window 4–12). Measured (loaded
-    machine): 0.3234, 0.3245, 0.3233 against the equations' 0.3290; Δ + γ = 2 would give 0.372
-    (+13 %), so the 1 % band between the three runs and the 3 % band against the equations
-    (finite N and window) can tell the width apart."""
+    the bit, and statistically the same network rate (N = 2000, window 4–12) against the
+    equations' 0.3290. Measured over seeds 1–8 (loaded machine): γ only 0.3299 ± 0.0022 (no
+    finite-N bias, ±0.7 % from the noise), half-half 0.3257 ± 0.0018, Δ only 0.3245 (the
+    deterministic Lorentzian quantiles: −1.4 %). Hence a 3 % band between the three runs and
+    against the equations; Δ + γ = 2 would give 0.372 (+13 %), so the bands tell the width
+    apart."""
     rates, mf_rates = [], []
     for delta, gamma in [(0.0, 1.0), (1.0, 0.0), (0.5, 0.5)]:
         kw = dict(eta_bar=1.0, J=0.0, g=0.5, delta=delta, noise=gamma)
@@ -163,7 +176,7 @@ def test_delta_and_gamma_are_exchangeable():
     np.testing.assert_array_equal(mf_rates[0], mf_rates[1])
     np.testing.assert_array_equal(mf_rates[0], mf_rates[2])
     r_mf = float(np.mean(mf_rates[0][400:]))
-    assert max(rates) - min(rates) < 0.01 * r_mf
+    assert max(rates) - min(rates) < 0.03 * r_mf
     for r in rates:
         assert r == pytest.approx(r_mf, rel=0.03)
     doubled = meanfield.integrate(t_end=12.0, eta_bar=1.0, J=0.0, g=0.5, delta=1.0, noise=1.0)

@@ -16,10 +16,12 @@ spike emitted in the same step.
 
 Noise (science.md §7): with γ_a > 0 each integrating neuron of a gets γ_a (dt/τ_a) ξ per step
 on top of its drift, ξ the standard Cauchy variate :func:`qifgap.noise.cauchy` of (the key of
-stream a, the neuron's index within a, the global step); flying neurons get none. Chunks of a
-population with γ_a = 0 run the noise-free loop of the chunk function: no extra work. The kernel is
-compiled with ``error_model="numpy"``, without which the division in ξ keeps the noisy loop
-from vectorising.
+stream a, the neuron's index within a, the global step); flying neurons get none. A noisy chunk
+first fills the float32 variates of its neurons into a buffer of its own
+(:func:`qifgap.noise.fill_chunk_cauchy`, a tight 8-lane loop), then runs its update loop with
+the kick ``scale * xi[j]``. Chunks of a population with γ_a = 0 run the noise-free loop of the
+chunk function: no extra work. The kernel is compiled with ``error_model="numpy"``, without
+which a division keeps a loop from vectorising.
 
 v_b is the mean of V over the integrating neurons of b (all its neurons with ``instant=True``);
 r_b the number of spikes of b emitted in the previous step over N_b dt, so that with
@@ -40,7 +42,7 @@ import numba
 import numpy as np
 from numba import njit, prange
 
-from .noise import cauchy
+from .noise import fill_chunk_cauchy
 
 REFRACTORY = 2.0**40  # x ≥ REFRACTORY marks the flight window; exact integers up to 2**53
 CHUNK = 2048  # neurons per reduction chunk (fixed: the results must not depend on threads)
@@ -56,12 +58,12 @@ BUFFER_FULL = 2
 
 
 @njit(cache=True, fastmath=_FASTMATH, inline="always", error_model="numpy")
-def _euler(v, eta, c, a, one_minus_cg, noisy, scale, key, n, step):
-    """One Euler step of an integrating neuron, c = dt/τ and G = Σ_b g_ab:
-    (1 − c G) V + c (V² + η + a), plus the kick scale · ξ(key, n, step) if noisy."""
+def _euler(v, eta, c, a, one_minus_cg, noisy, scale, xi, j):
+    """One Euler step of an integrating neuron j, c = dt/τ and G = Σ_b g_ab:
+    (1 − c G) V + c (V² + η + a), plus the kick scale · ξ_j (ξ_j = xi[j], float32) if noisy."""
     vn = one_minus_cg * v + c * (v * v + eta + a)
     if noisy:
-        vn += scale * cauchy(key, n, step)
+        vn += scale * np.float64(xi[j])
     return vn
 
 
@@ -70,21 +72,19 @@ def _euler(v, eta, c, a, one_minus_cg, noisy, scale, key, n, step):
 # call site compiles to one vectorised loop; the noise-free loop is the loop without the kick
 # (bit for bit: a flag computed inside, unswitched by LLVM, changed the reduction order).
 @njit(cache=True, fastmath=_FASTMATH, inline="always", error_model="numpy")
-def _chunk_flight(
-    x, eta, c, a, one_minus_cg, v_peak, v_reset, x_cross, noisy, scale, key, n0, step
-):
+def _chunk_flight(x, eta, c, a, one_minus_cg, v_peak, v_reset, x_cross, noisy, scale, xi):
     """Advance the neurons of one chunk by one step (flight-time reset).
 
-    :func:`_euler` for the integrating neurons; the select discards the step (and the kick) of
-    flying neurons. Returns (Σ V over integrating neurons,
-    number of threshold crossings). Written as selects on slices (no data-dependent branches,
-    no index wrap-around) so that LLVM vectorises it.
+    :func:`_euler` for the integrating neurons, with the variates ``xi`` of the chunk if noisy;
+    the select discards the step (and the kick) of flying neurons. Returns (Σ V over
+    integrating neurons, number of threshold crossings). Written as selects on slices (no
+    data-dependent branches, no index wrap-around) so that LLVM vectorises it.
     """
     vsum = 0.0
     crossings = 0.0
     for j in range(x.size):
         xj = x[j]
-        vn = _euler(xj, eta[j], c, a, one_minus_cg, noisy, scale, key, n0 + j, step)
+        vn = _euler(xj, eta[j], c, a, one_minus_cg, noisy, scale, xi, j)
         integrating = vn if vn < v_peak else x_cross
         k = xj - 1.0
         flying = k if k >= REFRACTORY + 0.5 else v_reset
@@ -96,14 +96,14 @@ def _chunk_flight(
 
 
 @njit(cache=True, fastmath=_FASTMATH, inline="always", error_model="numpy")
-def _chunk_instant(x, eta, c, a, one_minus_cg, v_peak, v_reset, noisy, scale, key, n0, step):
+def _chunk_instant(x, eta, c, a, one_minus_cg, v_peak, v_reset, noisy, scale, xi):
     """Advance the neurons of one chunk by one step (instantaneous reset), with the kick
-    scale · ξ(key, n0 + j, step) for every neuron if noisy: (Σ V, crossings)."""
+    scale · xi[j] for every neuron if noisy: (Σ V, crossings)."""
     vsum = 0.0
     crossings = 0.0
     for j in range(x.size):
         xj = x[j]
-        vn = _euler(xj, eta[j], c, a, one_minus_cg, noisy, scale, key, n0 + j, step)
+        vn = _euler(xj, eta[j], c, a, one_minus_cg, noisy, scale, xi, j)
         crossed = vn >= v_peak
         xn = v_reset if crossed else vn
         x[j] = xn
@@ -194,6 +194,7 @@ def run_block(
     x_cross = np.empty(P)
     x_emit = np.empty(P)
     drive = np.empty(P)
+    no_variates = np.empty(0, dtype=np.float32)  # the ξ of a noise-free chunk
     for a in range(P):
         G = 0.0
         for b in range(P):
@@ -235,25 +236,29 @@ def run_block(
             scale = noise_scale[p]
             n0 = lo - chunk_lo[pop_chunks[p]]  # index within the population of neuron lo
             key = noise_keys[p]
+            xi = no_variates
+            if scale > 0.0:  # the chunk's variates first, in a tight loop of their own
+                xi = np.empty(hi - lo, dtype=np.float32)
+                fill_chunk_cauchy(xi, key, n0, step)
             if instant and scale > 0.0:  # literal flags: one loop per call site
                 pv, pc = _chunk_instant(
                     x[lo:hi], eta[lo:hi], c[p], drive[p], one_minus_cg[p], v_peak[p],
-                    v_reset[p], True, scale, key, n0, step,
+                    v_reset[p], True, scale, xi,
                 )  # fmt: skip
             elif instant:
                 pv, pc = _chunk_instant(
                     x[lo:hi], eta[lo:hi], c[p], drive[p], one_minus_cg[p], v_peak[p],
-                    v_reset[p], False, scale, key, n0, step,
+                    v_reset[p], False, scale, xi,
                 )  # fmt: skip
             elif scale > 0.0:
                 pv, pc = _chunk_flight(
                     x[lo:hi], eta[lo:hi], c[p], drive[p], one_minus_cg[p], v_peak[p],
-                    v_reset[p], x_cross[p], True, scale, key, n0, step,
+                    v_reset[p], x_cross[p], True, scale, xi,
                 )  # fmt: skip
             else:
                 pv, pc = _chunk_flight(
                     x[lo:hi], eta[lo:hi], c[p], drive[p], one_minus_cg[p], v_peak[p],
-                    v_reset[p], x_cross[p], False, scale, key, n0, step,
+                    v_reset[p], x_cross[p], False, scale, xi,
                 )  # fmt: skip
             part_v[ch] = pv
             part_c[ch] = pc
