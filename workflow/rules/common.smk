@@ -75,9 +75,16 @@ def network_threads(wildcards):
 
 
 def network_resources(wildcards, threads):
+    return _network_estimate(wildcards.run, threads)
+
+
+@functools.cache
+def _network_estimate(run, threads):
+    """qifgap.experiments.network_resources of a run, once: Snakemake evaluates the resources
+    of every ready job again at each scheduling round (~2 ms each, ~100 ready jobs)."""
     from qifgap.experiments import network_resources as estimate
 
-    return estimate(RUNS[wildcards.run], threads=threads)
+    return estimate(RUNS[run], threads=threads)
 
 
 def all_targets():
