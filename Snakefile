@@ -21,7 +21,6 @@ report: "workflow/report/workflow.rst"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/network.smk"
-include: "workflow/rules/meanfield.smk"
 include: "workflow/rules/bifurcation.smk"
 include: "workflow/rules/compare.smk"
 include: "workflow/rules/clusters.smk"

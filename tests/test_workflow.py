@@ -127,7 +127,6 @@ def test_parameter_change_replans_only_that_experiment(workdir, package_env):
     jobs = planned_jobs(workdir, "--configfile", "config/changed.yaml", env=package_env)
     assert jobs == {
         "simulate_network": 1,
-        "integrate_meanfield": 1,
         "compare_run": 1,
         "compare_summary": 1,
         "figure_protocol": 1,
@@ -210,7 +209,7 @@ def test_code_change_replans_the_rules_that_import_it(workdir, package_env, rule
         assert {"compare_hysteresis", "bifurcation_bistable_range", "figure_p19_onset"} <= set(
             jobs
         ), jobs
-        assert "simulate_network" not in jobs and "integrate_meanfield" not in jobs, jobs
+        assert "simulate_network" not in jobs and "compare_run" not in jobs, jobs
 
 
 @pytest.mark.slow

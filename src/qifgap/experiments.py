@@ -28,15 +28,23 @@ import copy
 import itertools
 import math
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
-from . import meanfield, metrics, network
+from . import metrics
 from .inputs import as_current
 from .model import spike_asymmetry
 from .populations import Model
 from .results import NetworkResult, TimeSeries
+
+# A job imports what its stage runs, no more (each workflow job is a new process): pandas
+# (~0.2 s), qifgap.meanfield with scipy.integrate (~0.3 s) and qifgap.network with numba
+# (~0.2 s) are imported by the functions that use them.
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .network import NetworkSetup
 
 __all__ = [
     "ConfigError",
@@ -308,8 +316,10 @@ def meanfield_kwargs(params: Mapping) -> dict:
     return kw
 
 
-def check_run(name: str, params: Mapping) -> network.NetworkSetup:
+def check_run(name: str, params: Mapping) -> NetworkSetup:
     """Validate a run with the library's own checks; ConfigError names the run and the key."""
+    from . import network
+
     try:
         setup = network.check_parameters(**network_kwargs(params))
         mf = meanfield_kwargs(params)
@@ -330,11 +340,15 @@ def check_run(name: str, params: Mapping) -> network.NetworkSetup:
 
 def run_network(params: Mapping, *, threads: int = 1, progress: bool = False) -> NetworkResult:
     """Simulate the network of a resolved run."""
+    from . import network
+
     return network.simulate(**network_kwargs(params, threads=threads), progress=progress)
 
 
 def run_meanfield(params: Mapping) -> TimeSeries:
     """Integrate the mean field of a resolved run on the network's output times (bin centres)."""
+    from . import meanfield, network
+
     setup = network.check_parameters(**network_kwargs(params))
     kw = meanfield_kwargs(params)
     kw["t_end"] = setup.t_start + setup.n_bins * setup.rate_bin
@@ -349,6 +363,8 @@ def compare_run(name: str, params: Mapping, net: TimeSeries, mf: TimeSeries) -> 
     The network's ⟨V⟩ is compared with the mean field's v + κ τ r, κ of the network's spikes
     (whatever κ the mean field's dynamics used: ``kappa`` is that one, ``kappa_v`` this one).
     """
+    import pandas as pd
+
     t_min = params.get("compare", {}).get("t_min")
     if is_population_run(params):
         return _compare_populations(name, params, net, mf, t_min=t_min)
@@ -366,6 +382,8 @@ def compare_sparse_synchrony(name: str, params: Mapping, net, mf) -> pd.DataFram
     """One-row table of :func:`qifgap.sparse_synchrony.sparse_synchrony_stats` of a
     one-population run (network with a raster, its mean field) from ``compare.t_min`` (else
     t_start), with the run's name, model parameters (``noise`` 0 if unset) and N."""
+    import pandas as pd
+
     from .sparse_synchrony import sparse_synchrony_stats
 
     if is_population_run(params):
@@ -382,6 +400,8 @@ def compare_sparse_synchrony(name: str, params: Mapping, net, mf) -> pd.DataFram
 def _compare_populations(name, params, net, mf, *, t_min) -> pd.DataFrame:
     """One row per population of :func:`compare_run` (network and mean field column by column,
     each population's voltage with its own κ_b and τ_b)."""
+    import pandas as pd
+
     model = run_model(params)
     if tuple(net.populations) != model.names or tuple(mf.populations) != model.names:
         raise ValueError(
@@ -408,6 +428,8 @@ def network_resources(params: Mapping, *, threads: int = 1) -> dict:
     Time: ~0.6 ns per neuron-step per thread, plus ~3 ns per step of a neuron with noise (the
     Cauchy draw: benchmarks/noise.py), doubled for safety, at least 5 minutes.
     """
+    from . import network
+
     setup = network.check_parameters(**network_kwargs(params))
     steps = setup.n_bins * setup.steps_per_bin
     noisy = sum(n for n, gamma in zip(setup.sizes, setup.model.noise, strict=True) if gamma > 0)

@@ -28,9 +28,13 @@ def script_harness(snakemake):
     log_path = Path(snakemake.log[0]) if len(snakemake.log) else None
     stream = open(log_path, "w") if log_path else sys.stderr  # noqa: SIM115
     threads = int(getattr(snakemake, "threads", 1) or 1)
-    from . import kernels
+    # numba (~0.2 s to import) only where a job uses it: the package's one parallel kernel runs
+    # in network.simulate, which sets numba's thread count from its ``threads`` (the job's);
+    # a script that loaded numba before the harness gets it capped here as well
+    if "numba" in sys.modules:
+        from . import kernels
 
-    kernels.set_threads(min(threads, kernels.numba.config.NUMBA_NUM_THREADS))
+        kernels.set_threads(min(threads, kernels.numba.config.NUMBA_NUM_THREADS))
     logging.basicConfig(stream=stream, level=logging.INFO, force=True)
     try:
         with contextlib.redirect_stdout(stream), contextlib.redirect_stderr(stream):

@@ -33,15 +33,12 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 
 from . import _validate as val
-from . import kernels
 from ._version import __version__
 from .defaults import MODEL, NETWORK, NOISE_SEED
 from .inputs import Current, as_current
-from .noise import MAX_INDEX, noise_key
 from .populations import Model
 from .results import NetworkResult
 
@@ -271,10 +268,9 @@ def check_parameters(
         raise ValueError(f"seed must be a whole number >= 0 or None, got {seed!r}")
     rate_bin = val.positive("rate_bin", rate_bin)
     threads = val.positive_int("threads", threads)
-    if threads > numba.config.NUMBA_NUM_THREADS:
+    if threads > 1 and threads > _numba_max_threads():
         raise ValueError(
-            f"threads must be <= {numba.config.NUMBA_NUM_THREADS} (numba's maximum here), "
-            f"got {threads}"
+            f"threads must be <= {_numba_max_threads()} (numba's maximum here), got {threads}"
         )
     G = model.g.sum(axis=1)
     for a, p in enumerate(model.populations):
@@ -308,6 +304,8 @@ def check_parameters(
             f"t_end - t_start ({t_end - t_start}) must be at least rate_bin ({rate_bin})"
         )
     noisy = bool(np.any(model.noise > 0))
+    if noisy:
+        from .noise import MAX_INDEX
     if noisy and n_bins * steps_per_bin > MAX_INDEX:
         raise ValueError(
             f"t_end - t_start ({t_end - t_start}) is {n_bins * steps_per_bin} steps of dt: the "
@@ -545,6 +543,13 @@ class ThreadChooser:
             self.current = chosen
 
 
+def _numba_max_threads() -> int:
+    """numba's maximum thread count here (NUMBA_NUM_THREADS)."""
+    import numba
+
+    return numba.config.NUMBA_NUM_THREADS
+
+
 def _chunk_layout(sizes: np.ndarray):
     """Chunks of ≤ CHUNK neurons that never straddle two populations.
 
@@ -552,6 +557,8 @@ def _chunk_layout(sizes: np.ndarray):
     chunk_lo[ch + 1] − 1 of population chunk_pop[ch]; population a owns chunks pop_chunks[a] …
     pop_chunks[a + 1] − 1. For one population these are the chunks of the one-population kernel.
     """
+    from . import kernels
+
     lo, pop, first = [], [], [0]
     offset = 0
     for a, n in enumerate(sizes):
@@ -581,6 +588,11 @@ def _excitabilities(p: NetworkSetup) -> np.ndarray:
 
 
 def _run(p: NetworkSetup, *, progress: bool) -> NetworkResult:
+    import numba
+
+    from . import kernels
+    from .noise import noise_key
+
     m = p.model
     P, N, dt, t_start = m.P, p.N, p.dt, p.t_start
     steps_per_bin, n_bins = p.steps_per_bin, p.n_bins

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from qifgap import __version__ as QIFGAP_VERSION
-from qifgap.experiments import canonical, fmt, neuron_count
+from qifgap.experiments import canonical, fmt, network_kwargs, neuron_count
 from qifgap.workflow import ConfigError, code_hash, validate_config
 
 RESULTS = "results"
@@ -62,10 +62,34 @@ def run_params(wildcards):
     return RUNS[wildcards.run]
 
 
+def _network_identity(params):
+    """The network a run simulates, as text: its qifgap.network.simulate arguments."""
+    kw = network_kwargs(params)
+    if "model" in kw:
+        kw["model"] = kw["model"].to_dict()
+    return repr(canonical(kw))
+
+
+def _network_sources():
+    """{run: the run whose network file it is compared with}: that of ``network_from``, else
+    the first run in config order that simulates the same network (a sweep point repeating an
+    experiment or another sweep's point: the default config has three), so each is run once."""
+    first, sources = {}, {}
+    for name, params in RUNS.items():
+        if "network_from" not in params:
+            sources[name] = first.setdefault(_network_identity(params), name)
+    for name, params in RUNS.items():
+        if "network_from" in params:
+            sources[name] = sources[params["network_from"]]
+    return sources
+
+
+NETWORK_SOURCE = _network_sources()
+
+
 def network_file(wildcards):
-    """The network simulation a run is compared with (its own, or that of network_from)."""
-    source = RUNS[wildcards.run].get("network_from", wildcards.run)
-    return f"{RESULTS}/network/{source}.npz"
+    """The network simulation a run is compared with (NETWORK_SOURCE)."""
+    return f"{RESULTS}/network/{NETWORK_SOURCE[wildcards.run]}.npz"
 
 
 def network_threads(wildcards):
@@ -75,9 +99,16 @@ def network_threads(wildcards):
 
 
 def network_resources(wildcards, threads):
+    return _network_estimate(wildcards.run, threads)
+
+
+@functools.cache
+def _network_estimate(run, threads):
+    """qifgap.experiments.network_resources of a run, once: Snakemake evaluates the resources
+    of every ready job again at each scheduling round (~2 ms each, ~100 ready jobs)."""
     from qifgap.experiments import network_resources as estimate
 
-    return estimate(RUNS[wildcards.run], threads=threads)
+    return estimate(RUNS[run], threads=threads)
 
 
 def all_targets():

@@ -1,19 +1,22 @@
-# Stage 4: network <-> mean-field comparison metrics (qifgap.metrics).
+# Stages 2 and 4: the exact mean field of each run (qifgap.meanfield.integrate) and the
+# network <-> mean-field comparison metrics (qifgap.metrics).
 
 
-# One-row table of error metrics (RMSE, relative errors, periods, |Z|, spectra) for one run.
+# Integrates the mean field of one run (qifgap.meanfield, on the network's output times) and
+# compares the network with it: a one-row table of error metrics (RMSE, relative errors,
+# periods, |Z|, spectra). One job per run: the mean field is cheap and only used next to this.
 rule compare_run:
     input:
         network=network_file,
-        meanfield=rules.integrate_meanfield.output.meanfield,
     output:
+        meanfield=f"{RESULTS}/meanfield/{{run}}.npz",
         table=f"{RESULTS}/compare/runs/{{run}}.tsv",
     params:
         run=run_params,
         code=script_code("compare_run"),
     resources:
         mem_mb=500,
-        runtime=5,
+        runtime=10,
     log:
         f"{LOGS}/compare_run/{{run}}.log",
     benchmark:
@@ -86,7 +89,7 @@ rule compare_hysteresis_speeds:
     input:
         networks=lambda wildcards: expand(rules.simulate_network.output.network,
                                           run=ramp_speed_runs()),
-        meanfields=lambda wildcards: expand(rules.integrate_meanfield.output.meanfield,
+        meanfields=lambda wildcards: expand(rules.compare_run.output.meanfield,
                                             run=ramp_speed_runs()),
     output:
         table=f"{RESULTS}/compare/hysteresis_speeds.tsv",
@@ -201,7 +204,7 @@ rule compare_sparse_synchrony:
         network=lambda wildcards: rules.simulate_network.output.network.format(
             run=FIGURES["sparse_synchrony"]
         ),
-        meanfield=lambda wildcards: rules.integrate_meanfield.output.meanfield.format(
+        meanfield=lambda wildcards: rules.compare_run.output.meanfield.format(
             run=FIGURES["sparse_synchrony"]
         ),
     output:

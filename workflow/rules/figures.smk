@@ -26,7 +26,7 @@ FIGURE_REGISTRY = {
         category=("MPR15", "Network against mean field"),
         input=dict(
             network=rules.simulate_network.output.network.replace("{run}", "{experiment}"),
-            meanfield=rules.integrate_meanfield.output.meanfield.replace("{run}", "{experiment}"),
+            meanfield=rules.compare_run.output.meanfield.replace("{run}", "{experiment}"),
             metrics=rules.compare_run.output.table.replace("{run}", "{experiment}"),
         ),
         params=dict(run=lambda wildcards: RUNS[wildcards.experiment]),
@@ -59,7 +59,7 @@ FIGURE_REGISTRY = {
                 rules.simulate_network.output.network, run=FIGURES["coupling"][wildcards.panel]
             ),
             meanfields=lambda wildcards: expand(
-                rules.integrate_meanfield.output.meanfield,
+                rules.compare_run.output.meanfield,
                 run=FIGURES["coupling"][wildcards.panel],
             ),
             tables=lambda wildcards: expand(
@@ -118,7 +118,7 @@ FIGURE_REGISTRY = {
                 rules.simulate_network.output.network, run=FIGURES["asymmetry"]
             ),
             meanfields=lambda wildcards: expand(
-                rules.integrate_meanfield.output.meanfield, run=asymmetry_runs()
+                rules.compare_run.output.meanfield, run=asymmetry_runs()
             ),
         ),
         params=dict(
@@ -155,7 +155,7 @@ FIGURE_REGISTRY = {
             network=lambda wildcards: rules.simulate_network.output.network.format(
                 run=FIGURES["sparse_synchrony"]
             ),
-            meanfield=lambda wildcards: rules.integrate_meanfield.output.meanfield.format(
+            meanfield=lambda wildcards: rules.compare_run.output.meanfield.format(
                 run=FIGURES["sparse_synchrony"]
             ),
             table=rules.compare_sparse_synchrony.output.table,
