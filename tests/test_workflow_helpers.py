@@ -1,6 +1,7 @@
 """The workflow's helpers in the package: import closures and code hashes, the table writer."""
 
 import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 from workflow_copy import REPO, imported_package_modules
 
 from qifgap import results
-from qifgap.workflow import NOT_HASHED, code_hash, module_closure
+from qifgap.workflow import NOT_HASHED, code_hash, module_closure, numba_code_hash
 
 SCRIPTS = sorted((REPO / "workflow" / "scripts").glob("*.py"))
 
@@ -99,6 +100,24 @@ def test_hash_follows_the_closure_and_nothing_else(package, tmp_path):
         new = code_hash(script, package)
         assert new not in hashes, name
         hashes.add(new)
+
+
+def test_numba_cache_key_follows_the_code_numba_compiles_and_only_it(tmp_path):
+    """The workflow's numba cache directory is named by numba_code_hash: an edit of noise.py
+    alone (inlined into the kernel, whose own file numba's cache checks) or of the model a
+    numba integrator calls changes it; an edit of plotting or of the claims does not."""
+    src = tmp_path / "qifgap"
+    shutil.copytree(REPO / "src" / "qifgap", src, ignore=shutil.ignore_patterns("__pycache__"))
+    key = numba_code_hash(src)
+    assert key == numba_code_hash(src)
+    for module, changes in (("noise", True), ("bifurcation/field", True), ("kernels", True),
+                            ("plotting/style", False), ("claims", False)):  # fmt: skip
+        path = src / f"{module}.py"
+        text = path.read_text()
+        path.write_text(text + "\n_EDITED = 1\n")
+        assert (numba_code_hash(src) != key) is changes, module
+        path.write_text(text)
+    assert numba_code_hash(src) == key
 
 
 def test_not_hashed_modules_exist_and_give_a_reason():

@@ -15,7 +15,14 @@ from pathlib import Path
 from . import experiments
 from .defaults import NETWORK
 
-__all__ = ["validate_config", "module_closure", "code_hash", "NOT_HASHED", "ConfigError"]
+__all__ = [
+    "validate_config",
+    "module_closure",
+    "code_hash",
+    "numba_code_hash",
+    "NOT_HASHED",
+    "ConfigError",
+]
 
 ConfigError = experiments.ConfigError
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -259,15 +266,12 @@ def _parsed_imports(
     return frozenset(found)
 
 
-def module_closure(script, package_dir=PACKAGE_DIR) -> dict[str, Path]:
-    """Every module of the package in ``package_dir`` that ``script`` imports, directly or
-    through other package modules, at any depth (imports inside functions count): ``{module
-    name: source file}``. A package counts with its ``__init__``; :data:`NOT_HASHED` modules
-    are left out and not followed."""
-    package_dir = Path(package_dir)
+def _closure(starts, package_dir: Path) -> dict[str, Path]:
+    """The package modules imported, at any depth, from the files ``starts`` (pairs of a
+    source file and its module name, ``None`` for a script)."""
     package = package_dir.name
     closure: dict[str, Path] = {}
-    todo = [(Path(script), None)]
+    todo = list(starts)
     while todo:
         source, module = todo.pop()
         for name in _imported_modules(source, module, package):
@@ -280,14 +284,49 @@ def module_closure(script, package_dir=PACKAGE_DIR) -> dict[str, Path]:
     return dict(sorted(closure.items()))
 
 
+def module_closure(script, package_dir=PACKAGE_DIR) -> dict[str, Path]:
+    """Every module of the package in ``package_dir`` that ``script`` imports, directly or
+    through other package modules, at any depth (imports inside functions count): ``{module
+    name: source file}``. A package counts with its ``__init__``; :data:`NOT_HASHED` modules
+    are left out and not followed."""
+    return _closure([(Path(script), None)], Path(package_dir))
+
+
+def _hash(closure: Mapping[str, Path]) -> str:
+    """SHA-256 (first 16 hex digits) of the module names and source files of a closure."""
+    h = hashlib.sha256()
+    for name, path in closure.items():
+        h.update(name.encode() + b"\0")
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def code_hash(script, package_dir=PACKAGE_DIR) -> str:
     """SHA-256 (first 16 hex digits) of the source files of :func:`module_closure`.
 
     Snakemake's code trigger sees only the script file itself; each rule gets this hash as a
     parameter, so it reruns exactly when package code its script runs changes.
     """
-    h = hashlib.sha256()
-    for name, path in module_closure(script, package_dir).items():
-        h.update(name.encode() + b"\0")
-        h.update(path.read_bytes())
-    return h.hexdigest()[:16]
+    return _hash(module_closure(script, package_dir))
+
+
+def numba_code_hash(package_dir=PACKAGE_DIR) -> str:
+    """Hash of every package module that compiles numba functions and of the modules they
+    import, at any depth: the key of a numba cache directory.
+
+    numba keys a cached function by its own file only (path, mtime, size), so a function
+    that inlines code of another module (the network kernel inlines the noise generator of
+    noise.py) would load stale machine code after an edit of that other module alone; a cache
+    directory named by this hash starts empty whenever any of that code changes.
+    """
+    package_dir = Path(package_dir)
+    starts = []
+    for path in sorted(package_dir.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if "import numba" in text or "from numba" in text:
+            parts = path.relative_to(package_dir).with_suffix("").parts
+            parts = parts[:-1] if parts[-1] == "__init__" else parts
+            starts.append((path, ".".join((package_dir.name, *parts))))
+    closure = _closure(starts, package_dir)
+    closure.update({module: path for path, module in starts})
+    return _hash(dict(sorted(closure.items())))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from qifgap import __version__ as QIFGAP_VERSION
 from qifgap.experiments import canonical, fmt, network_kwargs, neuron_count
-from qifgap.workflow import ConfigError, code_hash, validate_config
+from qifgap.workflow import ConfigError, code_hash, numba_code_hash, validate_config
 
 RESULTS = "results"
 LOGS = "logs"
@@ -19,8 +19,12 @@ except ConfigError as exc:
     sys.exit(1)
 
 # one numba cache for the whole workflow, filled once by rule numba_warm_up (set here, so
-# every job inherits it, unless the user chose one)
-os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(RESULTS, ".numba-cache").resolve()))
+# every job inherits it, unless the user chose one); its directory is named by the hash of the
+# numba modules and everything they import (qifgap.workflow.numba_code_hash: numba itself
+# keys a cached function by its own file only)
+os.environ.setdefault(
+    "NUMBA_CACHE_DIR", str(Path(RESULTS, ".numba-cache", numba_code_hash()).resolve())
+)
 
 SCRIPTS = Path(workflow.basedir, "workflow", "scripts")
 
