@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from qifgap import experiments, meanfield
+from qifgap import comparison, experiments, meanfield
 
 BASE = dict(eta_bar=1.0, delta=1.0, J=2.0, g=1.5, t_start=0.0, t_end=1.0)
 
@@ -46,7 +46,7 @@ def test_absent_kappa_is_zero_whatever_the_spike():
 def test_run_meanfield_uses_the_resolved_kappa(v_reset):
     """The mean field of an ``auto`` run equals the P19 equations with J + g ln(V_p/|V_r|)."""
     params = run({"kappa": "auto"}, v_peak=100.0, v_reset=v_reset, dt=1e-4)
-    mf = experiments.run_meanfield(params)
+    mf = comparison.run_meanfield(params)
     J_eff = BASE["J"] + BASE["g"] * math.log(100.0 / abs(v_reset))
     ref = meanfield.integrate(eta_bar=1.0, delta=1.0, J=J_eff, g=1.5, t_end=mf.t[-1], t_eval=mf.t)
     np.testing.assert_allclose(mf.r, ref.r, rtol=1e-7, atol=1e-10)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import yaml
 
-from qifgap import experiments, meanfield, network
+from qifgap import comparison, experiments, meanfield, network
 from qifgap.workflow import ConfigError, validate_config
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,7 +35,7 @@ def test_one_population_noise_reaches_network_and_mean_field():
     assert experiments.network_kwargs(run)["noise"] == 0.5
     assert experiments.meanfield_kwargs(run)["noise"] == 0.5
     # the mean field of Δ = 0.5 with γ = 0.5 is that of Δ = 1 without noise, to the solver
-    mf = experiments.run_meanfield(run)
+    mf = comparison.run_meanfield(run)
     same = meanfield.integrate(eta_bar=2.0, J=0.0, g=1.0, delta=1.0, t_end=2.0, t_eval=mf.t)
     assert np.max(np.abs(mf.r - same.r)) < 1e-8 and np.max(np.abs(mf.v - same.v)) < 1e-8
     assert mf.params["noise"] == 0.5
@@ -46,7 +46,7 @@ def test_one_population_noise_reaches_network_and_mean_field():
     assert np.array_equal(net.r, direct.r) and np.array_equal(net.spike_times, direct.spike_times)
     assert net.params["noise"] == 0.5 and "noise_seed" in net.params
     assert net.r.mean() > 0  # the run fires (η̄ = 2 > 0)
-    row = experiments.compare_run("noisy", run, net, mf).iloc[0]
+    row = comparison.compare_run("noisy", run, net, mf).iloc[0]
     assert row.noise == 0.5
 
 
@@ -56,7 +56,7 @@ def test_noise_is_a_sweep_key():
     runs = validate_config(config, SCHEMA)
     assert [runs[f"noise_sweep/noise={x}"]["noise"] for x in ("0", "1")] == [0.0, 1.0]
     # the mean-field width is Δ + γ: γ = 1 rate above γ = 0 (asynchronous, η̄ = 2, g = 1)
-    rates = [experiments.run_meanfield(runs[f"noise_sweep/noise={x}"]).r[-1] for x in "01"]
+    rates = [comparison.run_meanfield(runs[f"noise_sweep/noise={x}"]).r[-1] for x in "01"]
     assert rates[1] > rates[0] * 1.2
 
 

@@ -21,7 +21,7 @@ import pytest
 from qifgap import plotting
 from qifgap.bifurcation import fixed_point_branch, phase_diagram, saddle_node_curve
 from qifgap.bifurcation.portrait import phase_portrait
-from qifgap.experiments import compare_sparse_synchrony
+from qifgap.comparison import compare_sparse_synchrony
 from qifgap.results import NetworkResult, TimeSeries
 
 # --- synthetic inputs --------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from qifgap import experiments
+from qifgap import comparison, experiments
 from qifgap.experiments import ConfigError, resolve_runs, run_model
 
 DEFAULTS = {
@@ -34,8 +34,8 @@ def _runs(experiments_, sweeps=None, defaults=DEFAULTS):
 
 def _stages(name, params):
     net = experiments.run_network(params)
-    mf = experiments.run_meanfield(params)
-    return net, mf, experiments.compare_run(name, params, net, mf)
+    mf = comparison.run_meanfield(params)
+    return net, mf, comparison.compare_run(name, params, net, mf)
 
 
 def test_one_population_experiment_is_the_keyword_run():

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from qifgap import claims, experiments, meanfield, network
+from qifgap import claims, comparison, meanfield, network
 from qifgap.results import NetworkResult, TimeSeries
 from qifgap.sparse_synchrony import (
     interspike_intervals,
@@ -152,21 +152,21 @@ def test_per_neuron_rates_intervals_and_cvs():
 
 
 def test_sparse_synchrony_table_of_a_run():
-    """experiments.compare_sparse_synchrony: the statistics from compare.t_min, with the run's
+    """comparison.compare_sparse_synchrony: the statistics from compare.t_min, with the run's
     model (noise 0 when unset) and N; population runs are refused."""
     times, ids = periodic_trains(period=5.0)
     net = constructed(times, ids, np.arange(20))
     mf = TimeSeries(t=T, r=1.0 + np.sin(2 * np.pi * T / 2.5), v=T * 0, Z=T * 0j)
     run = {"eta_bar": 45.0, "delta": 0.0, "J": -200.0, "g": 3.0, "t_start": 0.0, "t_end": 40.0,
            "network": {"N": 20}, "compare": {"t_min": 10.0}}  # fmt: skip
-    row = experiments.compare_sparse_synchrony("x", run, net, mf).iloc[0]
+    row = comparison.compare_sparse_synchrony("x", run, net, mf).iloc[0]
     assert (row.run, row.noise, row.N, row.t_min) == ("x", 0.0, 20, 10.0)
     assert row.rate_per_cycle == pytest.approx(0.5, rel=2e-3)
     assert row.neuron_rate == pytest.approx(0.2, rel=1e-12)
     run["compare"]["t_min"] = None  # the window starts at t_start
-    assert experiments.compare_sparse_synchrony("x", run, net, mf).t_min.iloc[0] == 0.0
+    assert comparison.compare_sparse_synchrony("x", run, net, mf).t_min.iloc[0] == 0.0
     with pytest.raises(ValueError, match="one-population run"):
-        experiments.compare_sparse_synchrony("x", {**run, "populations": {}}, net, mf)
+        comparison.compare_sparse_synchrony("x", {**run, "populations": {}}, net, mf)
 
 
 SPARSE_CLAIMS = [c for c in claims.CLAIMS if c.figure == "sparse_synchrony"]
@@ -224,7 +224,7 @@ def test_figure_draws_the_statistics_of_its_table():
     mf = TimeSeries(t=T, r=1.0 + np.sin(2 * np.pi * T / 2.5), v=T * 0, Z=T * 0j)
     run = {"eta_bar": 45.0, "delta": 0.0, "J": -200.0, "g": 3.0, "noise": 1.0, "t_start": 0.0,
            "t_end": 40.0, "network": {"N": 20}, "compare": {"t_min": 10.0}}  # fmt: skip
-    table = experiments.compare_sparse_synchrony("x", run, net, mf)
+    table = comparison.compare_sparse_synchrony("x", run, net, mf)
     fig = sparse_synchrony_figure(net, mf, table, run=run)
     axes = fig.get_axes()
     assert len(axes) == 6

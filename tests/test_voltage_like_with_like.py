@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from qifgap import experiments, metrics
+from qifgap import comparison, experiments, metrics
 from qifgap.results import TimeSeries
 
 
@@ -45,8 +45,8 @@ def test_network_voltage_error_drops_by_the_known_offset_at_reset_minus_50():
         "meanfield": {"kappa": "auto"},
     }  # fmt: skip
     net = experiments.run_network(params)
-    mf = experiments.run_meanfield(params)
-    row = experiments.compare_run("asym", params, net, mf).iloc[0]
+    mf = comparison.run_meanfield(params)
+    row = comparison.compare_run("asym", params, net, mf).iloc[0]
     assert row.kappa == row.kappa_v == pytest.approx(math.log(2.0))
     unlike = metrics.compare(net, mf, t_min=5.0)
     offset = math.log(2.0) * row.mean_r_mf

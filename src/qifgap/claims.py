@@ -436,7 +436,7 @@ def _ei_asynchronous(res):
 
 
 def _sparse_row(res):
-    """The row of compare/sparse_synchrony.tsv (qifgap.experiments.compare_sparse_synchrony)."""
+    """The row of compare/sparse_synchrony.tsv (qifgap.comparison.compare_sparse_synchrony)."""
     return _row(res, "compare/sparse_synchrony.tsv")
 
 

@@ -7,6 +7,8 @@ a protocol (``t_start``, ``t_end``, ``current``) and per-stage options (``networ
 into one experiment per grid point (:func:`expand_sweep`). The Snakemake workflow and users'
 scripts call the same functions, so nothing is computed twice in two ways.
 
+The mean field of a run and its comparison with the network are :mod:`qifgap.comparison`'s.
+
 A **population experiment** declares its model as :meth:`qifgap.populations.Model.from_dict`
 does (science.md §6)::
 
@@ -32,18 +34,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import metrics
+from .defaults import MODEL, NETWORK
 from .inputs import as_current
 from .model import spike_asymmetry
 from .populations import Model
-from .results import NetworkResult, TimeSeries
+from .results import NetworkResult
 
-# A job imports what its stage runs, no more (each workflow job is a new process): pandas
-# (~0.2 s), qifgap.meanfield with scipy.integrate (~0.3 s) and qifgap.network with numba
-# (~0.2 s) are imported by the functions that use them.
+# A job imports what its stage runs, no more (each workflow job is a new process):
+# qifgap.network with numba (~0.2 s) is imported by the functions that use it; the mean field
+# and the comparison tables are the next module's (qifgap.comparison), so that a network job's
+# code hash does not follow them.
 if TYPE_CHECKING:
-    import pandas as pd
-
     from .network import NetworkSetup
 
 __all__ = [
@@ -58,10 +59,11 @@ __all__ = [
     "run_model",
     "neuron_count",
     "network_kwargs",
+    "meanfield_kwargs",
+    "network_kappa",
+    "meanfield_kappa",
+    "population_kappas",
     "run_network",
-    "run_meanfield",
-    "compare_run",
-    "compare_sparse_synchrony",
     "network_resources",
 ]
 
@@ -279,22 +281,24 @@ def network_kwargs(params: Mapping, *, threads: int = 1) -> dict:
     return kw
 
 
-def _network_kappa(params: Mapping) -> float:
+def network_kappa(params: Mapping) -> float:
     """κ = ln(V_p/|V_r|) of the network's spikes: its mean voltage is ⟨V⟩ = v + κ τ r."""
     net = params.get("network", {})
-    return spike_asymmetry(net.get("v_peak", 100.0), net.get("v_reset", -100.0))
+    return spike_asymmetry(
+        net.get("v_peak", NETWORK["v_peak"]), net.get("v_reset", NETWORK["v_reset"])
+    )
 
 
-def _kappa(params: Mapping) -> float:
+def meanfield_kappa(params: Mapping) -> float:
     """κ of the mean field's dynamics: its ``kappa`` option, "auto" for the network's."""
-    kappa = params.get("meanfield", {}).get("kappa", 0.0)
-    return _network_kappa(params) if kappa == "auto" else kappa
+    kappa = params.get("meanfield", {}).get("kappa", MODEL["kappa"])
+    return network_kappa(params) if kappa == "auto" else kappa
 
 
-def _population_kappas(params: Mapping, model: Model) -> np.ndarray:
+def population_kappas(params: Mapping, model: Model) -> np.ndarray:
     """κ_b of the mean field's dynamics per population: the ``kappa`` option for every
     population, or "auto" for each population's own spikes, ln(V_p,b/|V_r,b|)."""
-    kappa = params.get("meanfield", {}).get("kappa", 0.0)
+    kappa = params.get("meanfield", {}).get("kappa", MODEL["kappa"])
     if kappa == "auto":
         return model.kappa
     if isinstance(kappa, bool) or not isinstance(kappa, int | float):
@@ -308,10 +312,10 @@ def meanfield_kwargs(params: Mapping) -> dict:
     if is_population_run(params):
         kw = {k: params[k] for k in PROTOCOL_KEYS if k in params}
         kw["model"] = model = run_model(params)
-        mf["kappa"] = _population_kappas(params, model).tolist()
+        mf["kappa"] = population_kappas(params, model).tolist()
     else:
         kw = {k: params[k] for k in MODEL_KEYS + PROTOCOL_KEYS if k in params}
-        mf["kappa"] = _kappa(params)
+        mf["kappa"] = meanfield_kappa(params)
     kw.update(mf)
     return kw
 
@@ -343,82 +347,6 @@ def run_network(params: Mapping, *, threads: int = 1, progress: bool = False) ->
     from . import network
 
     return network.simulate(**network_kwargs(params, threads=threads), progress=progress)
-
-
-def run_meanfield(params: Mapping) -> TimeSeries:
-    """Integrate the mean field of a resolved run on the network's output times (bin centres)."""
-    from . import meanfield, network
-
-    setup = network.check_parameters(**network_kwargs(params))
-    kw = meanfield_kwargs(params)
-    kw["t_end"] = setup.t_start + setup.n_bins * setup.rate_bin
-    return meanfield.integrate(**kw, t_eval=setup.t)
-
-
-def compare_run(name: str, params: Mapping, net: TimeSeries, mf: TimeSeries) -> pd.DataFrame:
-    """Table of :func:`qifgap.metrics.compare` with the run's name and parameters: one row, or
-    for a population run one row per population (column ``population``, that population's
-    fields and the run's sweep keys, e.g. ``g.I.I``).
-
-    The network's ⟨V⟩ is compared with the mean field's v + κ τ r, κ of the network's spikes
-    (whatever κ the mean field's dynamics used: ``kappa`` is that one, ``kappa_v`` this one).
-    """
-    import pandas as pd
-
-    t_min = params.get("compare", {}).get("t_min")
-    if is_population_run(params):
-        return _compare_populations(name, params, net, mf, t_min=t_min)
-    row = {"run": name}
-    row.update({k: params[k] for k in MODEL_KEYS if k in params})
-    options = params.get("network", {})
-    row.update({k: options.get(k) for k in ("N", "v_peak", "v_reset")})
-    row.update({"kappa": _kappa(params), "network_run": params.get("network_from", name)})
-    row.update(metrics.compare(net, mf, t_min=t_min, kappa=_network_kappa(params),
-                               tau=params.get("tau", 1.0)))  # fmt: skip
-    return pd.DataFrame([row])
-
-
-def compare_sparse_synchrony(name: str, params: Mapping, net, mf) -> pd.DataFrame:
-    """One-row table of :func:`qifgap.sparse_synchrony.sparse_synchrony_stats` of a
-    one-population run (network with a raster, its mean field) from ``compare.t_min`` (else
-    t_start), with the run's name, model parameters (``noise`` 0 if unset) and N."""
-    import pandas as pd
-
-    from .sparse_synchrony import sparse_synchrony_stats
-
-    if is_population_run(params):
-        raise ValueError(f"{name}: the sparse-synchrony table needs a one-population run")
-    t_min = params.get("compare", {}).get("t_min")
-    t_min = params["t_start"] if t_min is None else t_min
-    row = {"run": name, "noise": 0.0}
-    row.update({k: params[k] for k in MODEL_KEYS if k in params})
-    row.update({"N": params["network"]["N"], "t_min": t_min})
-    row.update(sparse_synchrony_stats(net, mf, t_min=t_min))
-    return pd.DataFrame([row])
-
-
-def _compare_populations(name, params, net, mf, *, t_min) -> pd.DataFrame:
-    """One row per population of :func:`compare_run` (network and mean field column by column,
-    each population's voltage with its own κ_b and τ_b)."""
-    import pandas as pd
-
-    model = run_model(params)
-    if tuple(net.populations) != model.names or tuple(mf.populations) != model.names:
-        raise ValueError(
-            f"{name}: the results' populations {net.populations}, {mf.populations} are not the "
-            f"run's {model.names}"
-        )
-    kappas = _population_kappas(params, model)
-    point = params.get("sweep", {}).get("point", {})
-    rows = []
-    for pop, kappa in zip(model.populations, kappas, strict=True):
-        row = {"run": name, "population": pop.name, **pop.to_dict()}
-        row.update({"kappa": float(kappa), "network_run": params.get("network_from", name)})
-        row.update(point)
-        row.update(metrics.compare(net.population(pop.name), mf.population(pop.name),
-                                   t_min=t_min, kappa=pop.kappa, tau=pop.tau))  # fmt: skip
-        rows.append(row)
-    return pd.DataFrame(rows)
 
 
 def network_resources(params: Mapping, *, threads: int = 1) -> dict:

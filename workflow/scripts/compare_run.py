@@ -2,14 +2,14 @@
 equations on the network's output times (saved as npz), then the network against it as a
 one-row TSV of error metrics (one row per population)."""
 
-from qifgap import experiments
+from qifgap import comparison
 from qifgap.harness import script_harness
 from qifgap.results import load_timeseries, write_table
 
 with script_harness(snakemake) as sm:  # noqa: F821
-    experiments.run_meanfield(sm.params.run).save(sm.output.meanfield)
+    comparison.run_meanfield(sm.params.run).save(sm.output.meanfield)
     # compare what was saved: the table describes exactly the file the figures read
     mf = load_timeseries(sm.output.meanfield)
     net = load_timeseries(sm.input.network)
-    table = experiments.compare_run(sm.wildcards.run, sm.params.run, net, mf)
+    table = comparison.compare_run(sm.wildcards.run, sm.params.run, net, mf)
     write_table(sm.output.table, table)

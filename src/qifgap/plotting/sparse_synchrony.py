@@ -22,7 +22,7 @@ def sparse_synchrony_figure(network, meanfield, table, *, run=None, max_raster=1
     the inter-spike intervals in units of the rhythm's period T, and the ISI CV of each neuron
     with at least ``MIN_INTERVALS`` intervals.
 
-    ``table`` is the run's row of :func:`qifgap.experiments.compare_sparse_synchrony` (t_min,
+    ``table`` is the run's row of :func:`qifgap.comparison.compare_sparse_synchrony` (t_min,
     period_net, period_mf, neuron_rate, rate_per_cycle, isi_cv, r_net, r_mf); ``run`` the
     resolved run, whose parameters title the figure."""
     row = table.iloc[0]
