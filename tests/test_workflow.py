@@ -152,7 +152,7 @@ PACKAGE_MODULES = sorted(
     ).removesuffix(".__init__")
     for p in (REPO / "src" / "qifgap").rglob("*.py")
 )
-# The default suite's cases, one dry run each, of the modules edited together: figures only
+# The default suite's cases, one plan each, of the modules edited together: figures only
 # (qifgap.plotting) with the harness that no hash includes (had it one, every rule would
 # replan: the networks too, not figures only), and the analysis that several stages share (the
 # drift of the old hand-kept list).
@@ -163,15 +163,34 @@ CODE_CHANGES = {
 REPRESENTATIVE = tuple(m for modules in CODE_CHANGES.values() for m in modules)
 
 
-@pytest.fixture(scope="module")
-def rules(workdir, package_env):
-    """Snakemake's rules of the finished run: scripts, upstream rules and job counts."""
-    return rule_graph(workdir, "config/test.yaml", env=package_env)
-
-
 def _module_file(src, module):
     base = src / Path(*module.split("."))
     return base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
+
+
+def _plans(workdir, package_env, cases):
+    """Snakemake's rules of the finished run (scripts, upstream rules, job counts) and, for
+    each case of ``cases`` ({name: modules}), the jobs planned while its modules are edited in
+    the package copy that the runs import (a dry run's DAG; one Python process for all)."""
+    src = Path(package_env["PYTHONPATH"])
+    edits = [[_module_file(src, m) for m in modules] for modules in cases.values()]
+    graph = rule_graph(workdir, "config/test.yaml", env=package_env, edits=edits)
+    return graph, dict(zip(cases, graph["plans"], strict=True))
+
+
+@pytest.fixture(scope="module")
+def code_changes(workdir, package_env):
+    """The rules and the plans of :data:`CODE_CHANGES`."""
+    return _plans(workdir, package_env, CODE_CHANGES)
+
+
+@pytest.fixture(scope="module")
+def every_module(workdir, package_env):
+    """The rules and the plan after an edit of each module alone (slow tests); restored, the
+    package plans nothing (``snakemake -n``)."""
+    plans = _plans(workdir, package_env, {m: (m,) for m in PACKAGE_MODULES})
+    assert planned_jobs(workdir, *TEST_CONFIG, env=package_env) == {}
+    return plans
 
 
 def _expected_replan(src, rules, modules):
@@ -192,19 +211,10 @@ def _expected_replan(src, rules, modules):
     return direct, planned
 
 
-def _check_code_change(workdir, package_env, rules, modules):
-    """Edit ``modules`` in the package copy that the runs import, plan (one dry run), restore
-    them; the plan must be exactly the rules that import one of them and their downstream."""
+def _check_code_change(package_env, rules, modules, jobs):
+    """The plan ``jobs`` after an edit of ``modules`` must be exactly the rules that import
+    one of them and their downstream."""
     src = Path(package_env["PYTHONPATH"])
-    originals = {path: path.read_text() for path in (_module_file(src, m) for m in modules)}
-    try:
-        for path, original in originals.items():
-            # a real statement, not a comment: the bytes of the module change
-            path.write_text(original + "\n_qifgap_probe = 1\n")
-        jobs = planned_jobs(workdir, *TEST_CONFIG, env=package_env)
-    finally:
-        for path, original in originals.items():
-            path.write_text(original)
     direct, expected = _expected_replan(src, rules, modules)
     assert set(jobs) == expected, (modules, sorted(set(jobs) ^ expected))
     # every job of a rule that imports a module reruns, not only some
@@ -218,12 +228,13 @@ def test_package_modules_are_found():
 
 
 @pytest.mark.parametrize("case", CODE_CHANGES)
-def test_code_change_replans_the_rules_that_import_it(workdir, package_env, rules, case):
-    """Proves, for each case's modules edited at once, that the dry run plans exactly the
-    rules whose scripts import one of them (found by modulefinder) and their downstream, every
-    job of the importing rules; and what that means for the representative modules."""
+def test_code_change_replans_the_rules_that_import_it(package_env, code_changes, case):
+    """Proves, for each case's modules edited at once, that the plan holds exactly the rules
+    whose scripts import one of them (found by modulefinder) and their downstream, every job of
+    the importing rules; and what that means for the representative modules."""
+    rules, plans = code_changes
     modules = CODE_CHANGES[case]
-    jobs = _check_code_change(workdir, package_env, rules, modules)
+    jobs = _check_code_change(package_env, rules, modules, plans[case])
     if "qifgap.plotting" in modules:  # figures only (and the claims table, made after them)
         assert jobs and all(r.startswith("figure_") for r in jobs if r not in ("all", "claims"))
     if "qifgap.analysis" in modules:  # hysteresis, asymmetry, finite size, onset, bistability
@@ -236,10 +247,10 @@ def test_code_change_replans_the_rules_that_import_it(workdir, package_env, rule
 @pytest.mark.slow
 @pytest.mark.parametrize("module", PACKAGE_MODULES)
 def test_code_change_replans_the_rules_that_import_it_every_module(
-    workdir, package_env, rules, module
+    package_env, every_module, module
 ):
-    _check_code_change(workdir, package_env, rules, [module])
-    assert planned_jobs(workdir, *TEST_CONFIG, env=package_env) == {}
+    rules, plans = every_module
+    _check_code_change(package_env, rules, [module], plans[module])
 
 
 @pytest.mark.slow
