@@ -206,6 +206,10 @@ def _start(workdir: Path, args, env, log: Path) -> subprocess.Popen:
 
 
 def test_sigkill_mid_network_job_then_rerun_incomplete(tmp_path, env):
+    """Proves, on the smallest DAG that shows it (one network job, long enough to be killed
+    while it runs): a SIGKILL of Snakemake's whole process group leaves no process behind and
+    no half-written file at the output's path, and ``--unlock`` then ``--rerun-incomplete``
+    write the bytes of an uninterrupted run of the same job (run alongside on the other core)."""
     config = single_experiment("long", LONG, threads=1)
     killed = workflow_with(tmp_path / "killed", config)
     reference = workflow_with(tmp_path / "reference", config)
@@ -286,6 +290,9 @@ def diverged(tmp_path_factory, env):
 
 
 def test_diverging_network_fails_in_one_line_with_traceback_in_log(diverged):
+    """Proves, on one tiny network job: a guard that trips at run time reaches the user as one
+    line naming the rule, the run, the cause and the log; the traceback is in the log, and no
+    output or temporary file of the failed job remains."""
     wd, out = diverged
     assert "config error" not in out  # the config passed validation; the job failed
     errors = [line for line in out.splitlines() if line.startswith("error in rule")]
@@ -304,6 +311,7 @@ def test_diverging_network_fails_in_one_line_with_traceback_in_log(diverged):
 
 
 def test_diverging_network_prints_no_traceback(diverged):
+    """Proves: the user's terminal gets no traceback from the failed job (same run)."""
     _, out = diverged
     assert "Traceback" not in out, out
 
@@ -363,6 +371,8 @@ CLI_DEFAULT = ("unknown key", "NaN")
     [c if c in CLI_DEFAULT else pytest.param(c, marks=pytest.mark.slow) for c in CONFIG_ERRORS],
 )
 def test_malformed_config_is_refused_by_the_cli_in_one_line(cli_workdir, env, case):
+    """Proves: ``snakemake -n`` refuses the malformed config before planning any job, in one
+    ``config error:`` line on stderr that names the key, without a traceback."""
     make_text, keys = CONFIG_ERRORS[case]
     (cli_workdir / "config" / "bad.yaml").write_text(make_text())
     proc = snakemake(cli_workdir, "-n", "--configfile", "config/bad.yaml", check=False, env=env)

@@ -132,6 +132,9 @@ def test_second_run_plans_nothing(workdir, package_env):
 
 
 def test_parameter_change_replans_only_that_experiment(workdir, package_env):
+    """Proves, by one ``snakemake -n`` on the finished run: a changed parameter of one
+    experiment replans that run's jobs and what reads them (summary, its protocol figure,
+    claims), nothing of the other runs."""
     config = yaml.safe_load((workdir / "config" / "test.yaml").read_text())
     config["experiments"]["mpr15_step"]["t_end"] = 9.0
     (workdir / "config" / "changed.yaml").write_text(yaml.safe_dump(config))
