@@ -2,7 +2,8 @@
 
 - determinism: the same config gives the same bytes in every file under results/ (benchmarks
   and the numba cache aside) across a rerun from scratch, a different numba thread count and a
-  different ``--cores``;
+  different ``--cores`` (default suite: a few files of every kind, both settings changed at
+  once; slow suite: the whole DAG, each setting alone);
 - a SIGKILL of the whole Snakemake process group in the middle of a network job leaves no
   half-written output, and ``--rerun-incomplete`` then completes with the bytes of an
   uninterrupted run;
