@@ -1,6 +1,7 @@
 """The real Snakemake workflow on config/test.yaml, in a temporary copy of the repository
 (the session's one finished run, tests/conftest.py: ``test_config_run``)."""
 
+import functools
 import json
 import math
 import re
@@ -196,14 +197,19 @@ def every_module(workdir, package_env):
     return plans
 
 
+@functools.cache
+def _script_imports(script: str, src: str) -> frozenset[str]:
+    """The package modules that ``script`` imports (modulefinder; once per script)."""
+    return frozenset(imported_package_modules(Path(script), Path(src), excludes=NOT_HASHED))
+
+
 def _expected_replan(src, rules, modules):
     """The rules whose script imports one of ``modules`` (modulefinder, independently of the
     workflow's own ast reading), and every rule downstream of them."""
     direct = {
         rule
         for rule, script in rules["scripts"].items()
-        if script
-        and set(modules) & imported_package_modules(Path(script), src, excludes=NOT_HASHED)
+        if script and set(modules) & _script_imports(script, str(src))
     }
     planned = set(direct)
     while True:
