@@ -49,7 +49,7 @@ CASES = [
     (_set(("threads",), "two"), "threads"),
     (_set((*EXP, "current"), {"kind": "step", "amplitude": "big", "t_on": 0, "t_off": 1}),
      "experiments.mpr15_step.current"),
-    (_set(("sweeps", "gap", "grid", "g"), 1.0), "sweeps.gap.grid.g"),
+    (_set(("sweeps", "onset", "grid", "g"), 1.0), "sweeps.onset.grid.g"),
     # out of range
     (_set((*NET, "N"), 0), "defaults.network.N"),
     (_set((*NET, "dt"), 0.0), "defaults.network.dt"),
@@ -74,23 +74,23 @@ CASES = [
     (_delete(("bifurcation",)), "'bifurcation' is a required property"),
     (_delete(("bifurcation", "codim2_g")), "bifurcation: 'codim2_g' is a required property"),
     (_delete(("bifurcation", "limit_cycles")), "bifurcation: 'limit_cycles'"),
-    (_delete(("sweeps", "gap", "grid")), "sweeps.gap: needs 'grid' or 'zip'"),
-    (_set(("sweeps", "gap", "zip"), {"g": [0.0], "J": [1.0, 2.0]}), "same length"),
+    (_delete(("sweeps", "onset", "grid")), "sweeps.onset: needs 'grid' or 'zip'"),
+    (_set(("sweeps", "onset", "zip"), {"g": [0.0], "J": [1.0, 2.0]}), "same length"),
     (_set((*EXP, "current"), {"kind": "step", "amplitude": 1.0}), "experiments.mpr15_step.current"),
     # unknown keys
     (_set(("extra",), 1), "unknown key(s) ['extra']"),
     (_set((*NET, "Nn"), 100), "defaults.network: unknown key(s) ['Nn']"),
     (_set((*EXP, "eta"), 1.0), "experiments.mpr15_step: unknown key(s) ['eta']"),
-    (_set(("sweeps", "gap", "grid", "network.foo"), [1]), "sweeps.gap.grid"),
-    (_set(("sweeps", "gap", "experiment"), "nope"), "sweeps.gap.experiment"),
+    (_set(("sweeps", "onset", "grid", "network.foo"), [1]), "sweeps.onset.grid"),
+    (_set(("sweeps", "onset", "experiment"), "nope"), "sweeps.onset.experiment"),
     # NaN and infinity
     (_set((*EXP, "eta_bar"), float("nan")), "experiments.mpr15_step.eta_bar"),
     (_set((*NET, "dt"), float("inf")), "defaults.network.dt"),
-    (_set(("sweeps", "gap", "grid", "g"), [0.0, float("-inf")]), "sweeps.gap.grid.g[1]"),
+    (_set(("sweeps", "onset", "grid", "g"), [0.0, float("-inf")]), "sweeps.onset.grid.g[1]"),
     # names that would become paths
     (lambda c: c["experiments"].update({"a/b": c["experiments"]["mpr15_step"]}), "names must"),
     (lambda c: c["experiments"].update({"..": c["experiments"]["mpr15_step"]}), "names must"),
-    (lambda c: c["sweeps"].update({"x y": c["sweeps"]["gap"]}), "names must"),
+    (lambda c: c["sweeps"].update({"x y": c["sweeps"]["onset"]}), "names must"),
     (_set(("figures", "protocols"), ["../etc"]), "figures.protocols[0]"),
     # figures name runs and sweeps that exist
     (_set(("figures", "protocols"), ["mpr15_step", "nope"]), "figures.protocols[1]: unknown run"),
@@ -134,17 +134,17 @@ CASES = [
     (_set((*EXP, "current"), {"E": {"kind": "constant", "value": 1.0}}),
      "experiments.mpr15_step.current: 'kind' is a required property"),
     # dotted sweep keys into the model
-    (_set(("sweeps", "ei_gap_II", "grid", "g.I.I"), [-1.0]), "g.I.I: -1.0 is less than"),
-    (_set(("sweeps", "ei_gap_II", "grid", "populations.X.tau_syn"), [0.1]),
-     "sweeps.ei_gap_II: populations.X.tau_syn: unknown population 'X'"),
-    (_set(("sweeps", "ei_gap_II", "grid", "J.X.E"), [1.0]), "J.X: unknown population 'X'"),
-    (_set(("sweeps", "ei_gap_II", "grid", "populations.I.foo"), [1.0]), "sweeps.ei_gap_II.grid"),
-    (_set(("sweeps", "gap", "grid", "g.I.I"), [1.0]),
-     "sweeps.gap: g.I.I needs an experiment with populations"),
+    (_set(("sweeps", "ei_rhythm", "grid", "g.I.I"), [-1.0]), "g.I.I: -1.0 is less than"),
+    (_set(("sweeps", "ei_rhythm", "grid", "populations.X.tau_syn"), [0.1]),
+     "sweeps.ei_rhythm: populations.X.tau_syn: unknown population 'X'"),
+    (_set(("sweeps", "ei_rhythm", "grid", "J.X.E"), [1.0]), "J.X: unknown population 'X'"),
+    (_set(("sweeps", "ei_rhythm", "grid", "populations.I.foo"), [1.0]), "sweeps.ei_rhythm.grid"),
+    (_set(("sweeps", "onset", "grid", "g.I.I"), [1.0]),
+     "sweeps.onset: g.I.I needs an experiment with populations"),
     # figures draw the model they are made for
     (_set(("figures", "coupling", "electrical"), ["ei"]),
      "figures.coupling.electrical[0]: run 'ei': this figure needs one-population runs"),
-    (_set(("figures", "ei_gap"), "gap"), "figures.ei_gap: sweep 'gap': this figure needs a pop"),
+    (_set(("figures", "ei_gap"), "onset"), "figures.ei_gap: sweep 'onset': this figure needs a po"),
     (_set(("figures", "ei_gap"), "nope"), "figures.ei_gap: unknown sweep 'nope'"),
 ]  # fmt: skip
 
@@ -203,5 +203,5 @@ def test_population_experiment_resolves_with_inherited_defaults():
     assert "N" not in runs["ei"]["network"]  # each population gives its own
     assert model.get("g.I.I") == 1.5 and model.get("J.E.I") == -10.0 and model.get("g.E.I") == 0
     # the points of the sweep of g_II
-    assert runs["ei_gap_II/g.I.I=0"]["g"] == {"I": {"I": 0.0}}
-    assert run_model(runs["ei_gap_II/g.I.I=1.5"]).get("g.I.I") == 1.5
+    assert runs["ei_rhythm/g.I.I=0"]["g"] == {"I": {"I": 0.0}}
+    assert run_model(runs["ei_rhythm/g.I.I=1.5"]).get("g.I.I") == 1.5

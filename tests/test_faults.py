@@ -2,7 +2,8 @@
 
 - determinism: the same config gives the same bytes in every file under results/ (benchmarks
   and the numba cache aside) across a rerun from scratch, a different numba thread count and a
-  different ``--cores``;
+  different ``--cores`` (default suite: a few files of every kind, both settings changed at
+  once; slow suite: the whole DAG, each setting alone);
 - a SIGKILL of the whole Snakemake process group in the middle of a network job leaves no
   half-written output, and ``--rerun-incomplete`` then completes with the bytes of an
   uninterrupted run;
@@ -91,12 +92,23 @@ def network_log_threads(workdir: Path, run: str) -> int:
 
 # --- 1. determinism ------------------------------------------------------------------------
 
+# The default suite reruns the smallest DAG that holds every kind of output: the experiment's
+# network (N = 50 000, on 2 threads in the reference), mean field, comparison and protocol
+# figure, and one bifurcation stage; the slow suite reruns the whole DAG of the faults config.
+FEW_TARGETS = (
+    "results/network/gap_step.npz",
+    "results/meanfield/gap_step.npz",
+    "results/compare/runs/gap_step.tsv",
+    "results/figures/protocol_gap_step.png",
+    "results/bifurcation/g=0/points.csv",
+)
 
-@pytest.fixture(scope="module")
-def first_run(tmp_path_factory, env):
-    """The reference: ``--cores 2``, threads 2 from the config (the N = 50 000 network uses 2)."""
-    wd = workflow_with(tmp_path_factory.mktemp("faults-determinism"))
-    snakemake(wd, "--cores", "2", *CONFIG, env=env)
+
+def _reference(dest: Path, env, targets: tuple[str, ...]):
+    """The reference run of ``targets`` (all: the whole DAG): ``--cores 2``, threads 2 from
+    the config (the N = 50 000 network uses 2); (workdir, {path: sha256})."""
+    wd = workflow_with(dest)
+    snakemake(wd, *targets, "--cores", "2", *CONFIG, env=env)
     assert network_log_threads(wd, "gap_step") == 2
     reference = result_files(wd)
     # every kind of output is there: network and mean-field npz, tables, figures
@@ -105,32 +117,53 @@ def first_run(tmp_path_factory, env):
     return wd, reference
 
 
+@pytest.fixture(scope="module")
+def few_files_run(tmp_path_factory, env):
+    """The reference of :data:`FEW_TARGETS` (a few files of every kind)."""
+    return _reference(tmp_path_factory.mktemp("faults-determinism"), env, FEW_TARGETS)
+
+
+@pytest.fixture(scope="module")
+def whole_dag_run(tmp_path_factory, env):
+    """The reference of the whole DAG of the faults config (slow tests only)."""
+    return _reference(tmp_path_factory.mktemp("faults-determinism-all"), env, ())
+
+
 # Each rerun starts from an empty results/ in the reference's copy. "threads=1" differs from
 # the reference only in the thread count, "--cores 1" from it only in --cores (one job at a
-# time instead of two), so equal bytes show that neither setting, nor rerunning, matters. The
-# default suite reruns once with both changed ("--cores 1, threads=2": Snakemake caps the
-# network job's 2 threads at the 1 core); the slow suite separates them.
+# time instead of two), so equal bytes show that neither setting, nor rerunning, matters.
 RERUNS = {
     "rerun with --cores 1 (1 thread)": (("--cores", "1"), 1),
     "rerun with threads=1": (("--cores", "2", "--config", "threads=1"), 1),
     "rerun with threads=1, --cores 1": (("--cores", "1", "--config", "threads=1"), 1),
 }
-SLOW_RERUNS = ("rerun with threads=1", "rerun with threads=1, --cores 1")
 
 
-@pytest.mark.parametrize(
-    "rerun", [pytest.param(r, marks=pytest.mark.slow) if r in SLOW_RERUNS else r for r in RERUNS]
-)
-def test_rerun_from_scratch_gives_the_same_bytes(first_run, env, rerun):
-    """The bytes of every result file after a rerun from scratch equal the reference's. The
-    slow reruns are covered in the default suite by the first, which changes both settings."""
-    wd, reference = first_run
+def _rerun_from_scratch(run, env, rerun, targets=()):
+    wd, reference = run
     args, threads = RERUNS[rerun]
     shutil.rmtree(wd / "results")
     shutil.rmtree(wd / "logs")
-    snakemake(wd, *args, *CONFIG, env=env)
+    snakemake(wd, *targets, *args, *CONFIG, env=env)
     assert network_log_threads(wd, "gap_step") == threads
     assert_same_files(reference, result_files(wd), rerun)
+
+
+def test_rerun_from_scratch_gives_the_same_bytes(few_files_run, env):
+    """Proves: a rerun from scratch with ``--cores 1`` (Snakemake caps the network job's 2
+    threads at the 1 core, and runs one job at a time instead of two) writes the bytes of the
+    reference in every file: network, mean field, comparison table, figure (png and pdf) and a
+    bifurcation stage's tables. Neither setting, nor rerunning, changes a result."""
+    _rerun_from_scratch(few_files_run, env, "rerun with --cores 1 (1 thread)", FEW_TARGETS)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rerun", RERUNS)
+def test_rerun_of_the_whole_dag_gives_the_same_bytes(whole_dag_run, env, rerun):
+    """Slow (the faults config's whole DAG, four times): every result file, claims table and
+    every figure included, has the reference's bytes after a rerun from scratch that changes
+    only the thread count, only ``--cores``, or both."""
+    _rerun_from_scratch(whole_dag_run, env, rerun)
 
 
 # --- 2. SIGKILL in the middle of a network job ---------------------------------------------
@@ -174,6 +207,10 @@ def _start(workdir: Path, args, env, log: Path) -> subprocess.Popen:
 
 
 def test_sigkill_mid_network_job_then_rerun_incomplete(tmp_path, env):
+    """Proves, on the smallest DAG that shows it (one network job, long enough to be killed
+    while it runs): a SIGKILL of Snakemake's whole process group leaves no process behind and
+    no half-written file at the output's path, and ``--unlock`` then ``--rerun-incomplete``
+    write the bytes of an uninterrupted run of the same job (run alongside on the other core)."""
     config = single_experiment("long", LONG, threads=1)
     killed = workflow_with(tmp_path / "killed", config)
     reference = workflow_with(tmp_path / "reference", config)
@@ -254,6 +291,9 @@ def diverged(tmp_path_factory, env):
 
 
 def test_diverging_network_fails_in_one_line_with_traceback_in_log(diverged):
+    """Proves, on one tiny network job: a guard that trips at run time reaches the user as one
+    line naming the rule, the run, the cause and the log; the traceback is in the log, and no
+    output or temporary file of the failed job remains."""
     wd, out = diverged
     assert "config error" not in out  # the config passed validation; the job failed
     errors = [line for line in out.splitlines() if line.startswith("error in rule")]
@@ -272,6 +312,7 @@ def test_diverging_network_fails_in_one_line_with_traceback_in_log(diverged):
 
 
 def test_diverging_network_prints_no_traceback(diverged):
+    """Proves: the user's terminal gets no traceback from the failed job (same run)."""
     _, out = diverged
     assert "Traceback" not in out, out
 
@@ -331,6 +372,8 @@ CLI_DEFAULT = ("unknown key", "NaN")
     [c if c in CLI_DEFAULT else pytest.param(c, marks=pytest.mark.slow) for c in CONFIG_ERRORS],
 )
 def test_malformed_config_is_refused_by_the_cli_in_one_line(cli_workdir, env, case):
+    """Proves: ``snakemake -n`` refuses the malformed config before planning any job, in one
+    ``config error:`` line on stderr that names the key, without a traceback."""
     make_text, keys = CONFIG_ERRORS[case]
     (cli_workdir / "config" / "bad.yaml").write_text(make_text())
     proc = snakemake(cli_workdir, "-n", "--configfile", "config/bad.yaml", check=False, env=env)

@@ -1,6 +1,7 @@
 """The real Snakemake workflow on config/test.yaml, in a temporary copy of the repository
 (the session's one finished run, tests/conftest.py: ``test_config_run``)."""
 
+import functools
 import json
 import math
 import re
@@ -31,8 +32,18 @@ _SUMMARY_ROWS = sum(
     len(_TEST["experiments"].get(n, {}).get("populations", [0])) for n in _SUMMARY_RUNS
 )
 # the g of the sweeps behind these tables, as the config lists them
-_SWEEP_G = {name: _TEST["sweeps"][name]["grid"]["g"] for name in ("gap", "ramps", "ramps_fast")}
+_SWEEP_G = {name: _TEST["sweeps"][name]["grid"]["g"] for name in ("onset", "ramps", "ramps_fast")}
 _G_H = 1.375  # the Hopf coupling of the onset sweep (η̄ = 2, J = 0, Δ = 1)
+# the E–I sweep of figure ei_gap, and its points
+_EI_SWEEP = _TEST["figures"]["ei_gap"]
+_EI_G = sorted(_TEST["sweeps"][_EI_SWEEP]["grid"]["g.I.I"])
+
+# Rule names the tests plan (written once here: the workflow may merge or rename rules).
+# One job per run, in this order: the network, then the mean field with the comparison.
+PER_RUN_RULES = ("simulate_network", "compare_run")
+# the rules that simulate (network; mean field, in the comparison job): no analysis code
+# reruns them
+SIMULATION_RULES = ("simulate_network", "compare_run")
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +57,7 @@ def test_outputs_and_metadata(workdir):
     # tables: their columns, one row per run / grid point / g, and finite numbers
     for path, columns, rows in [
         ("compare/summary.tsv", {"run", "rmse_r", "mean_r_net", "mean_r_mf"}, _SUMMARY_ROWS),
-        ("compare/sweeps/gap.tsv", {"run", "g", "rmse_r"}, len(_SWEEP_G["gap"])),
+        ("compare/sweeps/onset.tsv", {"run", "g", "rmse_r"}, len(_SWEEP_G["onset"])),
         ("compare/hysteresis.tsv", {"g", "width_net", "width_mf"}, len(_SWEEP_G["ramps"])),
         ("compare/asymmetry.tsv", {"v_reset", "kappa", "err_p19", "err_mp20"}, 2),
         ("compare/finite_size_fits.tsv", {"name"}, 4),  # slopes: see test_paper_figures_numbers
@@ -73,10 +84,12 @@ def test_outputs_and_metadata(workdir):
     branch = pd.read_csv(res / "bifurcation" / "branch_J=15_g=0.csv")
     assert (branch.r > 0).all() and branch.stable.any() and not branch.stable.all()
     # the time series of a sweep point: the bins of its protocol, finite, r >= 0
+    onset = _TEST["experiments"]["onset_base"]
+    bins = round((onset["t_end"] - onset["t_start"]) / _TEST["defaults"]["network"]["rate_bin"])
     for kind in ("network", "meanfield"):
-        with np.load(res / kind / "gap" / "g=1.npz") as data:
-            assert len(data["t"]) == 1000 and np.isfinite(data["r"]).all()
-            assert data["r"].min() >= 0 and json.loads(str(data["params"]))["g"] == 1.0
+        with np.load(res / kind / "onset" / "g=2.npz") as data:
+            assert len(data["t"]) == bins == 2400 and np.isfinite(data["r"]).all()
+            assert data["r"].min() >= 0 and json.loads(str(data["params"]))["g"] == 2.0
     with np.load(res / "network" / "mpr15_step.npz") as data:
         params = json.loads(str(data["params"]))
         assert params["N"] == 1000 and params["J"] == 15.0
@@ -93,7 +106,7 @@ def test_outputs_and_metadata(workdir):
     with open(res / "figures" / "protocol_mpr15_step.pdf", "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
     # every rule wrote a log
-    assert (workdir / "logs" / "simulate_network" / "gap" / "g=1.log").exists()
+    assert (workdir / "logs" / PER_RUN_RULES[0] / "onset" / "g=2.log").exists()
 
 
 def test_numbers_behind_the_outputs(workdir):
@@ -105,8 +118,8 @@ def test_numbers_behind_the_outputs(workdir):
     matched = (summary.kappa != 0) | (summary.v_reset == -summary.v_peak)
     assert matched.sum() >= 6
     assert (summary.rel_err_mean_r[matched].abs() < 0.1).all()
-    sweep = pd.read_csv(res / "compare" / "sweeps" / "gap.tsv", sep="\t")
-    assert sorted(sweep.g) == sorted(_SWEEP_G["gap"])
+    sweep = pd.read_csv(res / "compare" / "sweeps" / "onset.tsv", sep="\t")
+    assert sorted(sweep.g) == sorted(_SWEEP_G["onset"])
     points = pd.read_csv(res / "bifurcation" / "g=0" / "points.csv").set_index("name")
     assert points.loc["cusp", "eta_bar"] == pytest.approx(-math.sqrt(3), rel=1e-9)
     assert points.loc["cusp", "J"] == pytest.approx(7.79622, rel=1e-6)
@@ -114,20 +127,22 @@ def test_numbers_behind_the_outputs(workdir):
 
 @pytest.mark.slow
 def test_second_run_plans_nothing(workdir, package_env):
-    """Slow (one more dry run of the whole DAG): the default suite's code-change case of
-    qifgap.harness, which no hash includes, plans nothing either, and an edit can only add
-    jobs to the plan of the finished run."""
+    """Slow (one more dry run of the whole DAG): the finished run plans nothing, so an edit can
+    only add jobs to its plan (the default suite's code-change cases plan exactly the jobs
+    their edits explain, no more)."""
     assert planned_jobs(workdir, *TEST_CONFIG, env=package_env) == {}
 
 
 def test_parameter_change_replans_only_that_experiment(workdir, package_env):
+    """Proves, by one ``snakemake -n`` on the finished run: a changed parameter of one
+    experiment replans that run's jobs and what reads them (summary, its protocol figure,
+    claims), nothing of the other runs."""
     config = yaml.safe_load((workdir / "config" / "test.yaml").read_text())
     config["experiments"]["mpr15_step"]["t_end"] = 9.0
     (workdir / "config" / "changed.yaml").write_text(yaml.safe_dump(config))
     jobs = planned_jobs(workdir, "--configfile", "config/changed.yaml", env=package_env)
     assert jobs == {
-        "simulate_network": 1,
-        "compare_run": 1,
+        **dict.fromkeys(PER_RUN_RULES, 1),
         "compare_summary": 1,
         "figure_protocol": 1,
         "claims": 1,
@@ -142,15 +157,15 @@ PACKAGE_MODULES = sorted(
     ).removesuffix(".__init__")
     for p in (REPO / "src" / "qifgap").rglob("*.py")
 )
-# a representative few for the default suite: figures only, the analysis that several stages
-# share (the drift of the old hand-kept list), and the harness that no hash includes
-REPRESENTATIVE = ("qifgap.plotting", "qifgap.analysis", "qifgap.harness")
-
-
-@pytest.fixture(scope="module")
-def rules(workdir, package_env):
-    """Snakemake's rules of the finished run: scripts, upstream rules and job counts."""
-    return rule_graph(workdir, "config/test.yaml", env=package_env)
+# The default suite's cases, one plan each, of the modules edited together: figures only
+# (qifgap.plotting) with the harness that no hash includes (had it one, every rule would
+# replan: the networks too, not figures only), and the analysis that several stages share (the
+# drift of the old hand-kept list).
+CODE_CHANGES = {
+    "figures only": ("qifgap.plotting", "qifgap.harness"),
+    "shared analysis": ("qifgap.analysis",),
+}
+REPRESENTATIVE = tuple(m for modules in CODE_CHANGES.values() for m in modules)
 
 
 def _module_file(src, module):
@@ -158,13 +173,44 @@ def _module_file(src, module):
     return base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
 
 
-def _expected_replan(src, rules, module):
-    """The rules whose script imports ``module`` (modulefinder, independently of the
+def _plans(workdir, package_env, cases):
+    """Snakemake's rules of the finished run (scripts, upstream rules, job counts) and, for
+    each case of ``cases`` ({name: modules}), the jobs planned while its modules are edited in
+    the package copy that the runs import (a dry run's DAG; one Python process for all)."""
+    src = Path(package_env["PYTHONPATH"])
+    edits = [[_module_file(src, m) for m in modules] for modules in cases.values()]
+    graph = rule_graph(workdir, "config/test.yaml", env=package_env, edits=edits)
+    return graph, dict(zip(cases, graph["plans"], strict=True))
+
+
+@pytest.fixture(scope="module")
+def code_changes(workdir, package_env):
+    """The rules and the plans of :data:`CODE_CHANGES`."""
+    return _plans(workdir, package_env, CODE_CHANGES)
+
+
+@pytest.fixture(scope="module")
+def every_module(workdir, package_env):
+    """The rules and the plan after an edit of each module alone (slow tests); restored, the
+    package plans nothing (``snakemake -n``)."""
+    plans = _plans(workdir, package_env, {m: (m,) for m in PACKAGE_MODULES})
+    assert planned_jobs(workdir, *TEST_CONFIG, env=package_env) == {}
+    return plans
+
+
+@functools.cache
+def _script_imports(script: str, src: str) -> frozenset[str]:
+    """The package modules that ``script`` imports (modulefinder; once per script)."""
+    return frozenset(imported_package_modules(Path(script), Path(src), excludes=NOT_HASHED))
+
+
+def _expected_replan(src, rules, modules):
+    """The rules whose script imports one of ``modules`` (modulefinder, independently of the
     workflow's own ast reading), and every rule downstream of them."""
     direct = {
         rule
         for rule, script in rules["scripts"].items()
-        if script and module in imported_package_modules(Path(script), src, excludes=NOT_HASHED)
+        if script and set(modules) & _script_imports(script, str(src))
     }
     planned = set(direct)
     while True:
@@ -175,21 +221,14 @@ def _expected_replan(src, rules, module):
     return direct, planned
 
 
-def _check_code_change(workdir, package_env, rules, module):
-    """Edit ``module`` in the package copy that the runs import, plan, restore it."""
+def _check_code_change(package_env, rules, modules, jobs):
+    """The plan ``jobs`` after an edit of ``modules`` must be exactly the rules that import
+    one of them and their downstream."""
     src = Path(package_env["PYTHONPATH"])
-    source = _module_file(src, module)
-    original = source.read_text()
-    try:
-        # a real statement, not a comment: the bytes of the module change
-        source.write_text(original + "\n_qifgap_probe = 1\n")
-        jobs = planned_jobs(workdir, *TEST_CONFIG, env=package_env)
-    finally:
-        source.write_text(original)
-    direct, expected = _expected_replan(src, rules, module)
-    assert set(jobs) == expected, (module, sorted(set(jobs) ^ expected))
-    # every job of a rule that imports the module reruns, not only some
-    assert {r: jobs[r] for r in direct} == {r: rules["jobs"][r] for r in direct}, module
+    direct, expected = _expected_replan(src, rules, modules)
+    assert set(jobs) == expected, (modules, sorted(set(jobs) ^ expected))
+    # every job of a rule that imports a module reruns, not only some
+    assert {r: jobs[r] for r in direct} == {r: rules["jobs"][r] for r in direct}, modules
     return jobs
 
 
@@ -198,27 +237,30 @@ def test_package_modules_are_found():
     assert set(NOT_HASHED) <= set(PACKAGE_MODULES)
 
 
-@pytest.mark.parametrize("module", REPRESENTATIVE)
-def test_code_change_replans_the_rules_that_import_it(workdir, package_env, rules, module):
-    jobs = _check_code_change(workdir, package_env, rules, module)
-    if module in NOT_HASHED:
-        assert jobs == {}
-    if module == "qifgap.plotting":  # figures only (and the claims table, made after them)
+@pytest.mark.parametrize("case", CODE_CHANGES)
+def test_code_change_replans_the_rules_that_import_it(package_env, code_changes, case):
+    """Proves, for each case's modules edited at once, that the plan holds exactly the rules
+    whose scripts import one of them (found by modulefinder) and their downstream, every job of
+    the importing rules; and what that means for the representative modules."""
+    rules, plans = code_changes
+    modules = CODE_CHANGES[case]
+    jobs = _check_code_change(package_env, rules, modules, plans[case])
+    if "qifgap.plotting" in modules:  # figures only (and the claims table, made after them)
         assert jobs and all(r.startswith("figure_") for r in jobs if r not in ("all", "claims"))
-    if module == "qifgap.analysis":  # hysteresis, asymmetry, finite size, onset, bistability
+    if "qifgap.analysis" in modules:  # hysteresis, asymmetry, finite size, onset, bistability
         assert {"compare_hysteresis", "bifurcation_bistable_range", "figure_p19_onset"} <= set(
             jobs
         ), jobs
-        assert "simulate_network" not in jobs and "compare_run" not in jobs, jobs
+        assert not set(SIMULATION_RULES) & set(jobs), jobs
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("module", PACKAGE_MODULES)
 def test_code_change_replans_the_rules_that_import_it_every_module(
-    workdir, package_env, rules, module
+    package_env, every_module, module
 ):
-    _check_code_change(workdir, package_env, rules, module)
-    assert planned_jobs(workdir, *TEST_CONFIG, env=package_env) == {}
+    rules, plans = every_module
+    _check_code_change(package_env, rules, [module], plans[module])
 
 
 @pytest.mark.slow
@@ -256,13 +298,16 @@ def test_paper_figures_numbers(workdir):
 
     for name in ("p19_coupling_electrical", "p19_onset", "p19_hysteresis", "mp20_asymmetry",
                  "finite_size", "p19_phase_diagrams", "p19_codim2", "p19_limit_cycles",
-                 "p19_verification_g=0", "p19_verification_g=1",
-                 "mpr15_bifurcation"):  # fmt: skip
-        # a drawn figure (not a blank canvas) of the rule of its name, made by this package
+                 "p19_verification_g=0", "p19_verification_g=1", "mpr15_bifurcation",
+                 "sparse_synchrony", "rhythm_onset_ei_gap", "rhythm_curves_ei_gap",
+                 "two_clusters_two_clusters", "mp20_populations_ei_gap"):  # fmt: skip
+        # a drawn figure (not a blank canvas) of the rule of its name (less the config entry
+        # or panel it draws), made by this package
         with Image.open(res / "figures" / f"{name}.png") as png:
             made = json.loads(png.text["qifgap"])
             pixels = np.asarray(png.convert("L"), dtype=float)
-        assert made["rule"] == "figure_" + re.sub(r"_electrical$|_g=\d$", "", name)
+        entry = r"_electrical$|_g=\d$|(?<=[a-z])_ei_gap$|(?<=two_clusters)_two_clusters$"
+        assert made["rule"] == "figure_" + re.sub(entry, "", name), (name, made["rule"])
         assert min(pixels.shape) > 300 and pixels.std() > 10, name
         assert (pixels < 128).mean() > 0.01, name  # ink on at least 1 % of the canvas
     # electrical coupling: oscillation sets in on the correct side of the Hopf value g_H = 1.375
@@ -376,8 +421,9 @@ def test_population_experiment_outputs(workdir):
     # network against mean field per population (N = 500, see above)
     assert (run.rel_err_mean_r.abs() < 0.10).all(), run.rel_err_mean_r
     # the sweep of g_II: one row per population and point, the dotted key as a column
-    sweep = pd.read_csv(res / "compare" / "sweeps" / "ei_gap_II.tsv", sep="\t")
-    assert len(sweep) == 4 and sorted(set(sweep["g.I.I"])) == [0.0, 1.5]
+    sweep = pd.read_csv(res / "compare" / "sweeps" / f"{_EI_SWEEP}.tsv", sep="\t")
+    assert len(sweep) == 2 * len(_EI_G) and sorted(set(sweep["g.I.I"])) == _EI_G
+    assert _EI_G[0] == 0.0 and _EI_G[-1] == 1.5
     rows = sweep.set_index(["g.I.I", "population"])
     # the gap-junction point is the experiment itself: the same numbers
     for column in ("mean_r_net", "mean_r_mf", "rmse_v", "spectral_peak_net"):
@@ -400,4 +446,4 @@ def test_population_experiment_outputs(workdir):
             pixels = np.asarray(png.convert("L"), dtype=float)
         assert made["rule"] == rule
         assert min(pixels.shape) > 300 and (pixels < 128).mean() > 0.01, name
-    assert made["params"]["runs"]["ei_gap_II/g.I.I=0"]["g"] == {"I": {"I": 0.0}}
+    assert made["params"]["runs"][f"{_EI_SWEEP}/g.I.I=0"]["g"] == {"I": {"I": 0.0}}
