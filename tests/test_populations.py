@@ -71,6 +71,13 @@ def test_from_dict_fills_defaults_and_round_trips():
     assert again == m and again.to_dict() == m.to_dict()
 
 
+def test_reference_population_is_the_named_one_or_the_last():
+    m = Model.from_dict(EI)
+    assert m.reference() == "I" and m.reference("E") == "E"
+    with pytest.raises(ValueError, match="unknown population 'X'"):
+        m.reference("X")
+
+
 def test_kappa_per_population():
     m = Model.from_dict({"populations": {"A": {"eta_bar": 0.0, "v_reset": -50.0},
                                          "B": {"eta_bar": 0.0, "v_peak": 50.0}}})  # fmt: skip

@@ -249,6 +249,11 @@ class Model:
         except ValueError:
             raise ValueError(f"unknown population {name!r} (known: {self.names})") from None
 
+    def reference(self, population: str | None = None) -> str:
+        """The population whose rhythm a figure or table reports: ``population`` if given
+        (checked), else the last one (the I cells of an E–I model)."""
+        return self.names[-1] if population is None else self.names[self.index(population)]
+
     def __getitem__(self, name: str) -> Population:
         return self.populations[self.index(name)]
 

@@ -518,11 +518,6 @@ def _equations(m: Model) -> FiringRateEquations:
                                J=m.J, g=m.g, kappa=m.kappa)  # fmt: skip
 
 
-def _reference(model: Model, population) -> int:
-    """Index of the reference population (default: the last one, the I cells of E–I)."""
-    return model.P - 1 if population is None else model.index(population)
-
-
 def _stable_equilibrium(m: Model, x0):
     """The equilibrium of m's firing-rate equations that Newton finds from x0, if it converges
     to one with positive rates and is stable (all eigenvalues with Re μ < 0); else None."""
@@ -562,7 +557,7 @@ def model_attractors(models, *, population=None, t_find=60.0, dt=5e-3) -> list[l
     half = ys.shape[0] // 2
     out = []
     for k, m in enumerate(models):
-        ref = _reference(m, population)
+        ref = m.index(m.reference(population))
         fixed, cycles = [], []
         for j in range(len(START_RATES)):
             y = ys[:, :, j * len(models) + k]

@@ -19,7 +19,7 @@ with script_harness(snakemake) as sm:  # noqa: F821
         points,
         model=model,
         parameter=e["parameter"],
-        population=e.get("population") or model.names[-1],
+        population=model.reference(e.get("population")),
         cycles=read_output(sm.input.cycles),
     )
     print(table.to_string())

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.collections import LineCollection
 
+from ..populations import Model
 from .style import COLORS, MF, NET, figure, panel_label, styled
 
 __all__ = ["rhythm_onset_figure", "rhythm_curves_figure", "NETWORK_COLUMNS"]
@@ -44,7 +45,7 @@ def _label(key: str) -> str:
 
 
 def _population(entry) -> str:
-    return entry.get("population") or list(entry["model"]["populations"])[-1]
+    return Model.from_dict(entry["model"]).reference(entry.get("population"))
 
 
 @styled
