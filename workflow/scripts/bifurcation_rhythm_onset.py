@@ -7,9 +7,7 @@ from qifgap.results import write_table
 
 with script_harness(snakemake) as sm:  # noqa: F821
     e = sm.params.entry
-    res = rhythm_onset(
-        Model.from_dict(e["model"]), e["parameter"], *e["range"], values=e["values"]
-    )
+    res = rhythm_onset(Model.from_dict(e["model"]), e["parameter"], *e["range"], values=e["values"])
     print(res.hopf.to_string())
     write_table(sm.output.branch, res.branch)
     write_table(sm.output.hopf, res.hopf)
