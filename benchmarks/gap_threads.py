@@ -1,4 +1,5 @@
-"""2-thread scaling of P = 1 with and without gap junctions, the configurations interleaved.
+"""2-thread scaling of P = 1 with and without gap junctions, and of the P = 2 E–I model of
+benchmarks/kernel.py, the configurations interleaved.
 
     python benchmarks/gap_threads.py                  # N = 1e5, 0.5 τ per run, 5 rounds
     python benchmarks/gap_threads.py --rounds 9 --t-end 1
@@ -9,7 +10,8 @@ Here every round runs g = 0 and g = 1 on 1 and 2 threads one after the other, an
 the rounds is kept per configuration: a slow spell hits all four alike. Per neuron and step the
 kernel does the same work for any g (g enters through two scalars of the drive per step,
 ``one_minus_cg`` and Σ_b g_ab v_b), so the ratios of the two rows should agree. Also printed:
-the CPU time of the 1-thread runs (robust to time-sharing with other processes).
+the CPU time of the 1-thread runs (robust to time-sharing with other processes). The row
+"E-I" is §6's E–I model (N/2 per population, τ_s,I = 0.5, g_II = 1.5, g_EI = 0.5).
 Multi-threaded runs are forced (network.ThreadChooser.ADAPTIVE = False).
 """
 
@@ -18,6 +20,8 @@ from __future__ import annotations
 import argparse
 import time
 
+from kernel import e_i_model
+
 from qifgap import kernels, network
 
 PARAMS = dict(eta_bar=-5.0, delta=1.0, J=15.0, v_init=-2.0)  # as in benchmarks/kernel.py
@@ -25,9 +29,12 @@ DT = 1e-4
 
 
 def run(N, g, threads, t_end):
-    """(wall, CPU) seconds of one network.simulate run."""
+    """(wall, CPU) seconds of one network.simulate run; g = "E-I" for the P = 2 model."""
     wall, cpu = time.perf_counter(), time.process_time()
-    network.simulate(N=N, g=g, t_end=t_end, dt=DT, threads=threads, **PARAMS)
+    if g == "E-I":
+        network.simulate(model=e_i_model(N), t_end=t_end, dt=DT, threads=threads)
+    else:
+        network.simulate(N=N, g=g, t_end=t_end, dt=DT, threads=threads, **PARAMS)
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
@@ -41,7 +48,8 @@ def main():
     kernels.warm_up()
     N = int(args.N)
     per = 1e9 / (N * round(args.t_end / DT))  # s -> ns per neuron-step
-    configs = [(g, th) for g in (0.0, 1.0) for th in (1, 2)]
+    rows = (0.0, 1.0, "E-I")
+    configs = [(g, th) for g in rows for th in (1, 2)]
     best = {c: (float("inf"), float("inf")) for c in configs}
     for _ in range(args.rounds):
         for g, th in configs:
@@ -50,9 +58,9 @@ def main():
     print(f"N = {N}, {args.t_end:g} τ per run, best of {args.rounds} interleaved rounds, "
           "ns per neuron-step")  # fmt: skip
     print(f"{'g':>4} {'1 thread':>9} {'(CPU)':>7} {'2 threads':>10} {'2T/1T':>6}")
-    for g in (0.0, 1.0):
+    for g in rows:
         (w1, c1), (w2, _) = best[(g, 1)], best[(g, 2)]
-        print(f"{g:>4g} {w1 * per:>9.3f} {c1 * per:>7.3f} {w2 * per:>10.3f} {w1 / w2:>5.2f}x")
+        print(f"{g:>4} {w1 * per:>9.3f} {c1 * per:>7.3f} {w2 * per:>10.3f} {w1 / w2:>5.2f}x")
 
 
 if __name__ == "__main__":
