@@ -153,11 +153,12 @@ def test_an_empty_current_mapping_is_read_as_a_spec_and_refused():
 
 
 def test_a_blow_up_raises_with_the_interval_and_the_parameters():
-    """Δ = 0 and r = 0: τ dv/dt = v², which from v0 = 10 reaches infinity at t = 0.1."""
+    """Δ = 0 and r = 0: τ dv/dt = v², which from v0 = 10 reaches infinity at t = 0.1 (loose
+    tolerances: the failure is the same, found in fewer steps)."""
     msg = (r"^mean-field integration failed on t in \[0.0, 1.0\] "
            r"\(eta_bar=0.0, J=0.0, g=0.0, delta=0.0\): Required step size")  # fmt: skip
     with pytest.raises(RuntimeError, match=msg):
-        meanfield.integrate(eta_bar=0.0, delta=0.0, J=0.0, g=0.0, v0=10.0, t_end=1.0)
+        meanfield.integrate(eta_bar=0.0, delta=0.0, J=0.0, g=0.0, v0=10.0, t_end=1.0, rtol=1e-3)
 
 
 def test_a_blow_up_after_a_step_names_its_segment_and_the_model():
@@ -168,4 +169,4 @@ def test_a_blow_up_after_a_step_names_its_segment_and_the_model():
     msg = (r"^mean-field integration failed on t in \[0.5, 1.0\] \(model \{'populations': "
            r"\{'A': \{'eta_bar': 0.0, 'delta': 0.0, ")  # fmt: skip
     with pytest.raises(RuntimeError, match=msg):
-        meanfield.integrate(model=model, t_end=1.0, current={"A": step})
+        meanfield.integrate(model=model, t_end=1.0, current={"A": step}, rtol=1e-3, atol=1e-3)
