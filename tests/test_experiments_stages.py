@@ -10,6 +10,7 @@ import pytest
 
 from qifgap import experiments, meanfield
 from qifgap.experiments import ConfigError
+from qifgap.results import TimeSeries
 
 ONE = {
     "eta_bar": 1.0, "delta": 0.5, "J": -3.0, "g": 2.0, "tau": 1.0, "t_start": 0.0, "t_end": 2.0,
@@ -227,3 +228,45 @@ def test_network_resources_count_only_noisy_populations():
            "populations": {"E": {"eta_bar": 1.0, "N": 500_000, "noise": 0.5},
                            "I": {"eta_bar": 1.0, "N": 500_000}}}  # fmt: skip
     assert experiments.network_resources(run) == {"mem_mb": 433, "runtime": 70}
+
+
+def _as_network(mf, kappas, taus):
+    """A network-like series of a mean field: ⟨V⟩ = v + κ τ r (science.md §2), r and Z as is."""
+    v = mf.v + np.asarray(kappas) * np.asarray(taus) * mf.r
+    return TimeSeries(t=mf.t, r=mf.r, v=v, Z=mf.Z, populations=mf.populations)
+
+
+def test_compare_run_row_of_a_keyword_run():
+    """κ of the dynamics 0.5, of the spikes ln 2 (V_r = −50): the network's ⟨V⟩ built with
+    ln 2 agrees with v + ln 2 τ r exactly; t_min cuts the window; variants name their source."""
+    run = {**ONE, "meanfield": {"kappa": 0.5}, "compare": {"t_min": 1.0}, "network_from": "src"}
+    mf = experiments.run_meanfield(run)
+    row = experiments.compare_run("var", run, _as_network(mf, math.log(2), 1.0), mf).iloc[0]
+    assert (row.run, row.network_run, row.N, row.v_peak, row.v_reset) == ("var", "src", 300,
+                                                                        100.0, -50.0)  # fmt: skip
+    assert (row.eta_bar, row.delta, row.J, row.g, row.tau) == (1.0, 0.5, -3.0, 2.0, 1.0)
+    assert row.kappa == 0.5
+    assert row.kappa_v == pytest.approx(math.log(2), rel=1e-15)
+    assert row.t_min == pytest.approx(1.005, abs=1e-12)
+    assert row.rmse_v < 1e-12 and row.rmse_r == 0.0
+    plain = experiments.compare_run("one", ONE, _as_network(mf, 0.0, 1.0), mf).iloc[0]
+    assert plain.network_run == "one" and plain.kappa == 0.0 and plain.t_min == mf.t[0]
+    assert plain.rmse_v == pytest.approx(math.log(2) * np.sqrt(np.mean(mf.r**2)), rel=1e-9)
+
+
+def test_compare_run_rows_of_a_population_run():
+    """One row per population, each voltage with its own κ_b (ln(50/100), ln(50/25)) and τ_b = 2,
+    the population's fields and the sweep point."""
+    run = {**EI, "meanfield": {"kappa": "auto"}, "sweep": {"name": "s", "point": {"g.I.I": 1.5}}}
+    mf = meanfield.integrate(model=experiments.run_model(run), t_end=0.5, dt_out=0.05,
+                             kappa=[math.log(0.5), math.log(2.0)])  # fmt: skip
+    net = _as_network(mf, [math.log(0.5), math.log(2.0)], [2.0, 2.0])
+    table = experiments.compare_run("ei", run, net, mf)
+    assert list(table.population) == ["E", "I"]
+    assert list(table.run) == ["ei", "ei"] and list(table.network_run) == ["ei", "ei"]
+    assert list(table["g.I.I"]) == [1.5, 1.5]
+    assert list(table.N) == [200, 100] and list(table.v_reset) == [-100.0, -25.0]
+    assert list(table.delta) == [1.5, 0.5] and list(table.tau_syn) == [0.0, 0.5]
+    np.testing.assert_allclose(table.kappa, [math.log(0.5), math.log(2.0)], rtol=1e-15)
+    np.testing.assert_allclose(table.kappa_v, [math.log(0.5), math.log(2.0)], rtol=1e-15)
+    assert table.rmse_v.max() < 1e-12
