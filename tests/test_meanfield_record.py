@@ -72,6 +72,7 @@ def test_population_run_records_its_model_state_and_currents():
     [
         ({"delta": 1.0, "J": 0.0}, r"^eta_bar, g: required without a model$"),
         ({"eta_bar": 1.0, "delta": 1.0, "g": 0.0}, r"^J: required without a model$"),
+        ({"eta_bar": 1.0, "J": 0.0, "g": 0.0}, r"^delta: required without a model$"),
     ],
 )
 def test_keyword_run_names_the_missing_parameters(given, message):
@@ -79,9 +80,42 @@ def test_keyword_run_names_the_missing_parameters(given, message):
         meanfield.integrate(t_end=1.0, **given)
 
 
-def test_model_run_refuses_keyword_parameters_by_name():
-    with pytest.raises(ValueError, match=r"^J, noise: give the model's parameters in model, not"):
-        meanfield.integrate(model=TWO, t_end=1.0, J=1.0, noise=0.1)
+@pytest.mark.parametrize(
+    ("given", "names"),
+    [({"J": 1.0, "noise": 0.1}, "J, noise"), ({"eta_bar": 1.0, "delta": 1.0, "g": 0.0},
+                                              "eta_bar, delta, g")],
+)  # fmt: skip
+def test_model_run_refuses_keyword_parameters_by_name(given, names):
+    with pytest.raises(ValueError, match=rf"^{names}: give the model's parameters in model, not"):
+        meanfield.integrate(model=TWO, t_end=1.0, **given)
+
+
+def test_keyword_noise_is_extra_width():
+    """Cauchy noise γ enters the firing-rate equations as Δ + γ (science.md §7)."""
+    noisy = meanfield.integrate(**{**KW, "delta": 0.25}, noise=0.25, r0=0.1, t_end=0.5)
+    wide = meanfield.integrate(**KW, r0=0.1, t_end=0.5)
+    np.testing.assert_allclose(noisy.r, wide.r, rtol=1e-12, atol=0)
+    assert (
+        abs(noisy.r[-1] - meanfield.integrate(**{**KW, "delta": 0.25}, r0=0.1, t_end=0.5).r[-1])
+        > 1e-3
+    )
+
+
+def test_keyword_run_refuses_a_mapping_of_populations_as_current():
+    """A keyword run has one current: {"pop": ...} (its population's name) is not a spec."""
+    msg = r"^current: expected a mapping with a 'kind' key, got \{'pop': 0.5\}$"
+    with pytest.raises(ValueError, match=msg):
+        meanfield.integrate(**KW, t_end=1.0, current={"pop": 0.5})
+
+
+def test_kuramoto_order_parameter_uses_tau():
+    """Z = (1 − W̄)/(1 + W̄), W = π τ r + i v (science.md §2), here with τ = 2."""
+    run = meanfield.integrate(**KW, tau=2.0, r0=0.25, v0=-0.5, t_end=0.5)
+    w_bar = np.pi * 2.0 * run.r - 1j * run.v
+    np.testing.assert_allclose(run.Z, (1 - w_bar) / (1 + w_bar), rtol=1e-14, atol=1e-15)
+    assert run.Z[0] == pytest.approx(
+        (1 - (np.pi * 0.5 + 0.5j)) / (1 + np.pi * 0.5 + 0.5j), rel=1e-14
+    )
 
 
 @pytest.mark.parametrize(
@@ -97,7 +131,10 @@ def test_model_run_refuses_keyword_parameters_by_name():
         ({"t_eval": [[0.0, 0.5]]}, r"^t_eval must be a one-dimensional, strictly increasing"),
         ({"t_eval": [0.0, 0.5, 0.5]}, r"^t_eval must be a one-dimensional, strictly increasing"),
         ({"t_eval": [-0.1, 0.5]}, r"^t_eval must lie inside \[t_start, t_end\] = \[0.0, 1.0\]$"),
-        ({"t_eval": [0.5, 1.1]}, r"^t_eval must lie inside \[t_start, t_end\] = \[0.0, 1.0\]$"),
+        (
+            {"t_eval": [0.5, 0.7, 1.1]},
+            r"^t_eval must lie inside \[t_start, t_end\] = \[0.0, 1.0\]$",
+        ),
     ],
 )
 def test_keyword_run_refuses_bad_arguments_by_name(given, message):
@@ -106,8 +143,10 @@ def test_keyword_run_refuses_bad_arguments_by_name(given, message):
 
 
 def test_a_valid_t_eval_on_the_interval_edges_is_the_output_grid():
-    run = meanfield.integrate(**KW, t_end=1.0, t_eval=[0.0, 1.0])
+    """Whole numbers are output times like any others: float64."""
+    run = meanfield.integrate(**KW, t_end=1.0, t_eval=[0, 1])
     np.testing.assert_array_equal(run.t, [0.0, 1.0])
+    assert run.t.dtype == np.float64
     assert run.params["dt_out"] is None
 
 
@@ -129,6 +168,17 @@ def test_a_negative_synaptic_state_is_allowed():
     """Only the rates must be ≥ 0: a synaptic state s may start below 0."""
     run = meanfield.integrate(model=TWO, t_end=0.5, y0=[0.1, 0.2, 0.0, 0.0, -0.1])
     assert run.params["y0"][-1] == -0.1
+
+
+def test_zero_rates_are_a_valid_initial_state():
+    run = meanfield.integrate(model=TWO, t_end=0.5, y0=[0, 0, 0, 0, 0])
+    np.testing.assert_array_equal(run.r[0], [0.0, 0.0])
+    assert [type(x) for x in run.params["y0"]] == [float] * 5
+
+
+def test_an_initial_state_as_text_is_converted_like_every_number():
+    as_text = meanfield.integrate(model=TWO, t_end=0.5, y0=["0.1", "0.2", "0", "0", "0"])
+    assert as_text.params["y0"] == [0.1, 0.2, 0.0, 0.0, 0.0]
 
 
 @pytest.mark.parametrize(
