@@ -10,7 +10,7 @@ import pytest
 
 from qifgap import experiments, meanfield
 from qifgap.experiments import ConfigError
-from qifgap.results import TimeSeries
+from qifgap.results import NetworkResult, TimeSeries
 
 ONE = {
     "eta_bar": 1.0, "delta": 0.5, "J": -3.0, "g": 2.0, "tau": 1.0, "t_start": 0.0, "t_end": 2.0,
@@ -216,6 +216,12 @@ def test_network_resources_count_neuron_steps(run, threads, runtime):
                                                                    "runtime": runtime}  # fmt: skip
 
 
+def test_network_resources_memory_rounds_a_partial_megabyte_up():
+    """1 000 001 neurons and 15 625 bins: 32 000 032 + 1 000 000 B = 33.000032 MB → 434 MB."""
+    run = {**LARGE, "t_end": 156.25, "network": {"N": 1_000_001, "dt": 1e-4}}
+    assert experiments.network_resources(run)["mem_mb"] == 434
+
+
 def test_network_resources_memory_counts_bins():
     """10⁶ bins of 0.01 and 1000 neurons: 400 + 0.032 + 64 MB, rounded up."""
     run = {**LARGE, "t_end": 10_000.0,
@@ -270,3 +276,19 @@ def test_compare_run_rows_of_a_population_run():
     np.testing.assert_allclose(table.kappa, [math.log(0.5), math.log(2.0)], rtol=1e-15)
     np.testing.assert_allclose(table.kappa_v, [math.log(0.5), math.log(2.0)], rtol=1e-15)
     assert table.rmse_v.max() < 1e-12
+
+
+def test_the_sparse_synchrony_table_without_compare_options_starts_at_t_start():
+    """Ten neurons firing every 2 τ from t = 0 (phases k/5 τ) on 0.01 τ bins of [1, 21): the
+    window starts at t_start = 1 and each neuron's rate is 1/2."""
+    t = np.arange(1.005, 21.0, 0.01)
+    times = np.concatenate([np.arange(k / 5, 21.0, 2.0) for k in range(10)])
+    ids = np.repeat(np.arange(10), [np.arange(k / 5, 21.0, 2.0).size for k in range(10)])
+    net = NetworkResult(t=t, r=np.ones_like(t), v=0 * t, Z=0j * t, spike_times=times,
+                        spike_ids=ids, raster_neurons=np.arange(10))  # fmt: skip
+    mf = TimeSeries(t=t, r=np.ones_like(t), v=0 * t, Z=0j * t)
+    run = {"eta_bar": 4.0, "delta": 0.0, "J": -2.0, "g": 0.5, "t_start": 1.0, "t_end": 21.0,
+           "network": {"N": 10}}  # fmt: skip
+    row = experiments.compare_sparse_synchrony("x", run, net, mf).iloc[0]
+    assert (row.run, row.noise, row.N, row.t_min, row.g) == ("x", 0.0, 10, 1.0, 0.5)
+    assert row.neuron_rate == pytest.approx(0.5, rel=1e-12)
