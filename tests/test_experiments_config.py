@@ -26,6 +26,15 @@ def test_merge_is_deep_and_copies():
     assert over == {"opts": {"y": {"q": 2}, "z": [3]}, "a": {"now": "a mapping"}, "list": [2]}
 
 
+def test_merge_shares_nothing_with_its_arguments():
+    base = {"keep": {"x": [[1]]}}
+    over = {"new": [[2]]}
+    out = merge(base, over)
+    out["keep"]["x"][0].append(9)
+    out["new"][0].append(9)
+    assert base == {"keep": {"x": [[1]]}} and over == {"new": [[2]]}
+
+
 def test_a_mapping_over_a_number_replaces_it():
     assert merge({"opts": 1}, {"opts": {"x": 2}}) == {"opts": {"x": 2}}
     assert merge({"opts": {"x": 2}}, {"opts": 1}) == {"opts": 1}
@@ -160,6 +169,13 @@ def test_a_variant_of_an_unknown_experiment_is_refused():
     with pytest.raises(ConfigError, match=r"^meanfield_variants\.v\.network_from: unknown "
                                           r"experiment 'two'$"):  # fmt: skip
         resolve_runs(config)
+
+
+@pytest.mark.parametrize("defaults", [{"delta": 1.0}, {"network": {"dt": 1e-3}}])
+def test_population_experiments_resolve_with_defaults_without_network_n(defaults):
+    runs = resolve_runs({"defaults": defaults, "experiments": {"ei": EI}})
+    assert runs["ei"]["populations"]["I"] == {"N": 100, "eta_bar": 2.0}
+    assert runs["ei"].get("network", {}) == defaults.get("network", {})
 
 
 def test_a_config_without_sections_has_no_runs():

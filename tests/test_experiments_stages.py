@@ -6,6 +6,7 @@ mutation/README.md). No network simulation; time in units of τ."""
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from qifgap import experiments, meanfield
@@ -263,13 +264,14 @@ def test_compare_run_row_of_a_keyword_run():
 def test_compare_run_rows_of_a_population_run():
     """One row per population, each voltage with its own κ_b (ln(50/100), ln(50/25)) and τ_b = 2,
     the population's fields and the sweep point."""
-    run = {**EI, "meanfield": {"kappa": "auto"}, "sweep": {"name": "s", "point": {"g.I.I": 1.5}}}
+    run = {**EI, "meanfield": {"kappa": "auto"}, "sweep": {"name": "s", "point": {"g.I.I": 1.5}},
+           "network_from": "src"}  # fmt: skip
     mf = meanfield.integrate(model=experiments.run_model(run), t_end=0.5, dt_out=0.05,
                              kappa=[math.log(0.5), math.log(2.0)])  # fmt: skip
     net = _as_network(mf, [math.log(0.5), math.log(2.0)], [2.0, 2.0])
     table = experiments.compare_run("ei", run, net, mf)
     assert list(table.population) == ["E", "I"]
-    assert list(table.run) == ["ei", "ei"] and list(table.network_run) == ["ei", "ei"]
+    assert list(table.run) == ["ei", "ei"] and list(table.network_run) == ["src", "src"]
     assert list(table["g.I.I"]) == [1.5, 1.5]
     assert list(table.N) == [200, 100] and list(table.v_reset) == [-100.0, -25.0]
     assert list(table.delta) == [1.5, 0.5] and list(table.tau_syn) == [0.0, 0.5]
@@ -292,3 +294,46 @@ def test_the_sparse_synchrony_table_without_compare_options_starts_at_t_start():
     row = experiments.compare_sparse_synchrony("x", run, net, mf).iloc[0]
     assert (row.run, row.noise, row.N, row.t_min, row.g) == ("x", 0.0, 10, 1.0, 0.5)
     assert row.neuron_rate == pytest.approx(0.5, rel=1e-12)
+
+
+TINY = {"eta_bar": 1.0, "delta": 1.0, "J": 0.0, "g": 0.0, "t_end": 0.1,
+        "network": {"N": 10, "dt": 1e-3, "v_peak": 10.0, "v_reset": -10.0}}  # fmt: skip
+
+
+def test_run_network_reports_no_progress_unless_asked(capfd):
+    net = experiments.run_network(TINY)
+    assert net.r.shape == (10,) and capfd.readouterr().err == ""
+    experiments.run_network(TINY, progress=True)
+    assert "qifgap network: 100.0 %" in capfd.readouterr().err
+
+
+def test_runs_without_option_sections_use_the_defaults():
+    """No network, meanfield, compare or tau entries: κ = 0, τ = 1, no network options."""
+    bare = {k: v for k, v in ONE.items() if k not in ("network", "meanfield", "tau")}
+    assert experiments.meanfield_kwargs(bare)["kappa"] == 0.0
+    assert "N" not in experiments.network_kwargs(bare)
+    pop = {k: v for k, v in EI.items() if k != "network"}
+    assert set(experiments.network_kwargs(pop)) == {"t_end", "model", "threads"}
+    mf = meanfield.integrate(eta_bar=1.0, delta=0.5, J=-3.0, g=2.0, t_end=0.5, dt_out=0.05)
+    row = experiments.compare_run("bare", bare, mf, mf).iloc[0]
+    assert pd.isna(row.N) and row.kappa_v == 0.0 and row.rmse_v == 0.0
+
+
+@pytest.mark.parametrize("tau", [None, 2.0])
+def test_compare_run_uses_the_runs_tau_in_the_voltage(tau):
+    """⟨V⟩ = v + κ τ r with κ = ln 4 (V_p = 200, V_r = −50) and the run's τ (1 if unset)."""
+    run = {**ONE, "network": {"N": 300, "v_peak": 200.0, "v_reset": -50.0}}
+    run = {k: v for k, v in run.items() if k != "tau"} if tau is None else {**run, "tau": tau}
+    mf = meanfield.integrate(eta_bar=1.0, delta=0.5, J=-3.0, g=2.0, t_end=0.5, dt_out=0.05,
+                             tau=tau or 1.0, r0=0.5)  # fmt: skip
+    row = experiments.compare_run("x", run, _as_network(mf, math.log(4), tau or 1.0), mf).iloc[0]
+    assert row.kappa_v == pytest.approx(math.log(4), rel=1e-15)
+    assert row.rmse_v < 1e-12
+
+
+def test_population_tables_refuse_a_mean_field_of_other_populations():
+    mf = meanfield.integrate(model=experiments.run_model(EI), t_end=0.1)
+    other = TimeSeries(t=mf.t, r=mf.r, v=mf.v, Z=mf.Z, populations=("E", "X"))
+    msg = r"^ei: the results' populations \('E', 'I'\), \('E', 'X'\) are not the run's"
+    with pytest.raises(ValueError, match=msg):
+        experiments.compare_run("ei", EI, mf, other)
