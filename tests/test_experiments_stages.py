@@ -1,7 +1,7 @@
-"""qifgap.experiments from a resolved run to the arguments of its stages: the model of a
-population run, the keyword arguments of network and mean field, κ, the run checks, the
-refusals of the comparison tables and the scheduler's resources (found by mutation testing,
-mutation/README.md). No network simulation; time in units of τ."""
+"""qifgap.experiments and qifgap.comparison from a resolved run to the arguments of its
+stages: the model of a population run, the keyword arguments of network and mean field, κ,
+the run checks, the refusals of the comparison tables and the scheduler's resources (found by
+mutation testing, mutation/README.md). No network simulation; time in units of τ."""
 
 import math
 
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qifgap import experiments, meanfield
+from qifgap import comparison, experiments, meanfield
 from qifgap.experiments import ConfigError
 from qifgap.results import NetworkResult, TimeSeries
 
@@ -174,7 +174,7 @@ def test_check_run_passes_a_config_error_through_unchanged():
 def test_run_meanfield_ends_at_the_last_bin_and_uses_the_runs_options():
     """The output times are the network's bin centres (rate_bin 0.01 by default); the mean
     field is the keyword run with the same parameters on those times."""
-    mf = experiments.run_meanfield(ONE)
+    mf = comparison.run_meanfield(ONE)
     np.testing.assert_allclose(mf.t, 0.005 + 0.01 * np.arange(200), rtol=0, atol=1e-12)
     assert mf.params["t_end"] == pytest.approx(2.0, abs=1e-12)
     assert mf.params["rtol"] == 1e-9
@@ -185,7 +185,7 @@ def test_run_meanfield_ends_at_the_last_bin_and_uses_the_runs_options():
 
 def test_the_sparse_synchrony_table_needs_one_population():
     with pytest.raises(ValueError, match=r"^ei: the sparse-synchrony table needs a one-"):
-        experiments.compare_sparse_synchrony("ei", EI, None, None)
+        comparison.compare_sparse_synchrony("ei", EI, None, None)
 
 
 def test_population_tables_refuse_results_of_other_populations():
@@ -193,7 +193,7 @@ def test_population_tables_refuse_results_of_other_populations():
     other = {"populations": {"E": {"eta_bar": 1.0}, "X": {"eta_bar": 1.0}}}
     msg = r"^x: the results' populations \('E', 'I'\), \('E', 'I'\) are not the run's \('E', 'X'\)$"
     with pytest.raises(ValueError, match=msg):
-        experiments.compare_run("x", other, mf, mf)
+        comparison.compare_run("x", other, mf, mf)
 
 
 LARGE = {"eta_bar": 1.0, "delta": 1.0, "J": 0.0, "g": 0.0, "t_end": 100.0,
@@ -247,8 +247,8 @@ def test_compare_run_row_of_a_keyword_run():
     """κ of the dynamics 0.5, of the spikes ln 2 (V_r = −50): the network's ⟨V⟩ built with
     ln 2 agrees with v + ln 2 τ r exactly; t_min cuts the window; variants name their source."""
     run = {**ONE, "meanfield": {"kappa": 0.5}, "compare": {"t_min": 1.0}, "network_from": "src"}
-    mf = experiments.run_meanfield(run)
-    row = experiments.compare_run("var", run, _as_network(mf, math.log(2), 1.0), mf).iloc[0]
+    mf = comparison.run_meanfield(run)
+    row = comparison.compare_run("var", run, _as_network(mf, math.log(2), 1.0), mf).iloc[0]
     assert (row.run, row.network_run, row.N, row.v_peak, row.v_reset) == ("var", "src", 300,
                                                                         100.0, -50.0)  # fmt: skip
     assert (row.eta_bar, row.delta, row.J, row.g, row.tau) == (1.0, 0.5, -3.0, 2.0, 1.0)
@@ -256,7 +256,7 @@ def test_compare_run_row_of_a_keyword_run():
     assert row.kappa_v == pytest.approx(math.log(2), rel=1e-15)
     assert row.t_min == pytest.approx(1.005, abs=1e-12)
     assert row.rmse_v < 1e-12 and row.rmse_r == 0.0
-    plain = experiments.compare_run("one", ONE, _as_network(mf, 0.0, 1.0), mf).iloc[0]
+    plain = comparison.compare_run("one", ONE, _as_network(mf, 0.0, 1.0), mf).iloc[0]
     assert plain.network_run == "one" and plain.kappa == 0.0 and plain.t_min == mf.t[0]
     assert plain.rmse_v == pytest.approx(math.log(2) * np.sqrt(np.mean(mf.r**2)), rel=1e-9)
 
@@ -269,7 +269,7 @@ def test_compare_run_rows_of_a_population_run():
     mf = meanfield.integrate(model=experiments.run_model(run), t_end=0.5, dt_out=0.05,
                              kappa=[math.log(0.5), math.log(2.0)])  # fmt: skip
     net = _as_network(mf, [math.log(0.5), math.log(2.0)], [2.0, 2.0])
-    table = experiments.compare_run("ei", run, net, mf)
+    table = comparison.compare_run("ei", run, net, mf)
     assert list(table.population) == ["E", "I"]
     assert list(table.run) == ["ei", "ei"] and list(table.network_run) == ["src", "src"]
     assert list(table["g.I.I"]) == [1.5, 1.5]
@@ -291,7 +291,7 @@ def test_the_sparse_synchrony_table_without_compare_options_starts_at_t_start():
     mf = TimeSeries(t=t, r=np.ones_like(t), v=0 * t, Z=0j * t)
     run = {"eta_bar": 4.0, "delta": 0.0, "J": -2.0, "g": 0.5, "t_start": 1.0, "t_end": 21.0,
            "network": {"N": 10}}  # fmt: skip
-    row = experiments.compare_sparse_synchrony("x", run, net, mf).iloc[0]
+    row = comparison.compare_sparse_synchrony("x", run, net, mf).iloc[0]
     assert (row.run, row.noise, row.N, row.t_min, row.g) == ("x", 0.0, 10, 1.0, 0.5)
     assert row.neuron_rate == pytest.approx(0.5, rel=1e-12)
 
@@ -315,7 +315,7 @@ def test_runs_without_option_sections_use_the_defaults():
     pop = {k: v for k, v in EI.items() if k != "network"}
     assert set(experiments.network_kwargs(pop)) == {"t_end", "model", "threads"}
     mf = meanfield.integrate(eta_bar=1.0, delta=0.5, J=-3.0, g=2.0, t_end=0.5, dt_out=0.05)
-    row = experiments.compare_run("bare", bare, mf, mf).iloc[0]
+    row = comparison.compare_run("bare", bare, mf, mf).iloc[0]
     assert pd.isna(row.N) and row.kappa_v == 0.0 and row.rmse_v == 0.0
 
 
@@ -326,7 +326,7 @@ def test_compare_run_uses_the_runs_tau_in_the_voltage(tau):
     run = {k: v for k, v in run.items() if k != "tau"} if tau is None else {**run, "tau": tau}
     mf = meanfield.integrate(eta_bar=1.0, delta=0.5, J=-3.0, g=2.0, t_end=0.5, dt_out=0.05,
                              tau=tau or 1.0, r0=0.5)  # fmt: skip
-    row = experiments.compare_run("x", run, _as_network(mf, math.log(4), tau or 1.0), mf).iloc[0]
+    row = comparison.compare_run("x", run, _as_network(mf, math.log(4), tau or 1.0), mf).iloc[0]
     assert row.kappa_v == pytest.approx(math.log(4), rel=1e-15)
     assert row.rmse_v < 1e-12
 
@@ -336,4 +336,4 @@ def test_population_tables_refuse_a_mean_field_of_other_populations():
     other = TimeSeries(t=mf.t, r=mf.r, v=mf.v, Z=mf.Z, populations=("E", "X"))
     msg = r"^ei: the results' populations \('E', 'I'\), \('E', 'X'\) are not the run's"
     with pytest.raises(ValueError, match=msg):
-        experiments.compare_run("ei", EI, mf, other)
+        comparison.compare_run("ei", EI, mf, other)
