@@ -4,6 +4,7 @@ constructed time series, the Lorentzian start, and the network started in coexis
 attractors staying in each."""
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -647,3 +648,68 @@ def test_models_at_refuses_what_is_not_a_model():
     with pytest.raises(ValueError, match="model must be a qifgap.populations.Model, got dict"):
         ver.models_at(EI.to_dict(), pd.DataFrame({"g.I.I": [1.0]}))
     assert ver.model_attractors([]) == []
+
+
+def test_merge_names_equilibria_by_total_rate_and_drops_duplicates():
+    """P = 2, reference population 1: three equilibria, one a copy to 10⁻⁹ of another, give a
+    low and a high fixed point (ordered by r_0 + r_1); cycles closer than 2 % in r_max are one."""
+    low, high = np.array([0.1, 0.4, -1.0, -0.5]), np.array([0.5, 0.2, -0.1, 0.3])
+    cycle = ver.Attractor("oscillation", 0.3, 0.0, 0.1, 1.0, (0.2, 0.3, 0.0, 0.0))
+    found = ver._merge([high, low, high + 1e-9], [cycle, replace(cycle, r_max=1.019),
+                                                  replace(cycle, r_max=1.03)], 2, 1)  # fmt: skip
+    assert [a.kind for a in found] == ["fixed point low", "fixed point high", "oscillation",
+                                       "oscillation"]  # fmt: skip
+    assert found[0] == ver.Attractor("fixed point low", 0.4, -0.5, 0.4, 0.4, tuple(low))
+    assert (found[1].r, found[1].v, found[1].y) == (0.2, 0.3, tuple(high))
+    assert [a.r_max for a in found[2:]] == [1.0, 1.03]
+    (single,) = ver._merge([low], [], 2, 0)
+    assert (single.kind, single.r, single.v) == ("fixed point", 0.1, -1.0)
+
+
+def test_rate_amplitudes_window_and_short_runs():
+    """Over t ≥ t_min only; a window shorter than the boxcar is not smoothed: 2√2 std of the
+    raw rates (0, 1, 0: 2√2 × √2/3 = 4/3)."""
+    t = np.arange(0.0, 1.0, 0.01)
+    r = np.column_stack([np.where(t < 0.5, 5.0, 1.0), np.where(t < 0.5, 0.0, 2.0)])
+    np.testing.assert_allclose(ver.rate_amplitudes(t, r, t_min=0.5), [0.0, 0.0], atol=1e-12)
+    short = ver.rate_amplitudes(t[:3], np.array([0.0, 1.0, 0.0]), t_min=0.0)
+    assert short.tolist() == [pytest.approx(4.0 / 3.0)]
+    with pytest.raises(ValueError, match=r"t_min \(0.995\) leaves fewer than two samples"):
+        ver.rate_amplitudes(t, r, t_min=0.995)
+
+
+def test_classify_rates_tolerance_is_half_in_summed_log_rates():
+    """Σ_a |ln(r_a/r_a*)| < 0.5: rates (0.1, 0.3) × (1.2, 1.2) are 2 ln 1.2 = 0.365 away (the
+    fixed point), × (1.3, 1.3) 0.525 away (another one); a zero rate is another one too."""
+    t = np.arange(0.0, 4.0, 0.01)
+    node = ver.Attractor("fixed point", 0.3, -0.2, 0.3, 0.3, (0.1, 0.3, -1.0, -0.2, 0.3))
+    flat = np.column_stack([0.1 + 0.0 * t, 0.3 + 0.0 * t])
+    ends = [ver.classify_rates(t, f * flat, found=[node], start="fixed point",
+                               threshold=0.1)["end"] for f in (1.2, 1.3, 0.0)]  # fmt: skip
+    assert ends == ["fixed point", "other fixed point", "other fixed point"]
+    cycle = replace(CYCLE, y=(0.1, 0.3, 0.0, 0.0, 0.0))
+    only = ver.classify_rates(t, flat, found=[cycle], start="oscillation", threshold=0.1)
+    assert only["end"] == "other fixed point" and only["stays"] is False
+
+
+def test_protocols_validate_before_work():
+    points = pd.DataFrame({"eta_bar": [-2.4], "J": [13.6]})
+    for kw, name in (({"N": 0}, "N"), ({"osc_threshold": 0.0}, "osc_threshold"),
+                     ({"g": -1.0}, "g")):  # fmt: skip
+        with pytest.raises(ValueError, match=f"^{name} must"):
+            ver.verify_points(points, **{"g": 1.0, "delta": 1.0, **kw})
+    for kw, name in (({"g": -1.0}, "g"), ({"delta": 0.0}, "delta"), ({"hold": 0.0}, "hold")):
+        with pytest.raises(ValueError, match=f"^{name} must"):
+            ver.meanfield_starts(points, **{"g": 1.0, "delta": 1.0, **kw})
+    grid = pd.DataFrame({"g.I.I": [1.0]})
+    for kw, name in (({"hold": 0.0}, "hold"), ({"smoothing": 0.0}, "smoothing"),
+                     ({"dt": 0.0}, "dt")):  # fmt: skip
+        with pytest.raises(ValueError, match=f"^{name} must"):
+            ver.verify_model_points(EI, grid, **kw)
+    for kw, name in (({"kick": -0.1}, "kick"), ({"threshold": 0.0}, "threshold"),
+                     ({"hold": -1.0}, "hold")):  # fmt: skip
+        with pytest.raises(ValueError, match=f"^{name} must"):
+            ver.meanfield_model_starts(EI, grid, **kw)
+    for kw, name in (({"t_find": 0.0}, "t_find"), ({"dt": 0.0}, "dt")):
+        with pytest.raises(ValueError, match=f"^{name} must"):
+            ver.model_attractors(ver.models_at(EI, grid), **kw)
