@@ -304,14 +304,16 @@ def test_power_law_fit_three_points_standard_error():
     assert fit["slope_stderr"] == pytest.approx(math.sqrt((residuals**2).sum() / sxx), rel=1e-9)
 
 
-def test_power_law_with_bias_fit_standard_error_is_that_of_least_squares():
-    """Noisy data: slope, prefactor, bias and the slope's standard error (covariance scaled by
-    χ²/(n − 3)) equal those of scipy's curve_fit of the same model on ln y."""
+@pytest.mark.parametrize("step", [1, 2])
+def test_power_law_with_bias_fit_standard_error_is_that_of_least_squares(step):
+    """Noisy data, 8 and 4 points: slope, prefactor, bias and the slope's standard error
+    (covariance scaled by χ²/(n − 3)) equal those of scipy's curve_fit of the same model."""
     from scipy.optimize import curve_fit
 
-    y = (2.0 * N**-0.5 + 0.002) * np.exp(np.random.default_rng(3).normal(0.0, 0.05, N.size))
-    fit = analysis.power_law_with_bias_fit(N, y)
-    p, cov = curve_fit(lambda x, log_a, s, b: np.log(np.exp(log_a) * x**s + b), N, np.log(y),
+    x = N[::step]
+    y = (2.0 * x**-0.5 + 0.002) * np.exp(np.random.default_rng(3).normal(0.0, 0.05, x.size))
+    fit = analysis.power_law_with_bias_fit(x, y)
+    p, cov = curve_fit(lambda x, log_a, s, b: np.log(np.exp(log_a) * x**s + b), x, np.log(y),
                        p0=[math.log(2.0), -0.5, 0.002])  # fmt: skip
     assert fit["slope"] == pytest.approx(p[1], rel=1e-5)
     assert fit["prefactor"] == pytest.approx(math.exp(p[0]), rel=1e-5)
@@ -343,12 +345,16 @@ def test_bistable_range_reads_the_labels_on_its_eta_grid(monkeypatch):
     monkeypatch.setattr(analysis.bifurcation, "phase_diagram", phase_diagram)
     df = analysis.bistable_range(3.0, [0.0, 2.0], 0.5, eta_range=(-1.0, 1.0), n_eta=9)
     assert calls[0] == (0.0, 0.5, (-1.0, 1.0), (2.0, 4.0), 2)
-    np.testing.assert_array_equal(calls[1], np.full(9, 3.0))
+    assert calls[1].shape == (9,) and (calls[1] == 3.0).all()
     assert calls[2][0] == 2.0
     g0, g2 = df.iloc[0], df.iloc[1]
     assert (g0.g, g0.eta_min, g0.eta_max, g0.width) == (0.0, -0.5, 1.0, 1.5)
     assert g2.g == 2.0 and g2.width == 0.0
     assert math.isnan(g2.eta_min) and math.isnan(g2.eta_max)
+    calls.clear()
+    df = analysis.bistable_range(3.0, [0.0])  # the default grid: 2001 points on [−12, 6]
+    assert calls[0] == (0.0, 1.0, (-12.0, 6.0), (2.0, 4.0), 2) and calls[1].shape == (2001,)
+    assert (df.eta_min.iloc[0], df.eta_max.iloc[0]) == pytest.approx((-12.0 + 1278 * 0.009, 6.0))
 
 
 def test_hopf_coupling_searches_up_to_g_max_20():
@@ -425,19 +431,24 @@ def _onset_reference(d, A, corrections, confidence):
     return p, se, truncation, student_t.ppf(0.5 + confidence / 2, dof) * se + truncation
 
 
-@pytest.mark.parametrize(("corrections", "confidence"), [(2, 0.95), (1, 0.9)])
-def test_onset_exponent_fit_interval_is_student_t_plus_truncation(corrections, confidence):
+@pytest.mark.parametrize(
+    ("corrections", "confidence", "step"), [(2, 0.95, 1), (1, 0.9, 1), (1, 0.95, 4)]
+)
+def test_onset_exponent_fit_interval_is_student_t_plus_truncation(corrections, confidence, step):
+    """15 points, and 4 (k = 1: one degree of freedom); the correction factor falls below 1 (the
+    fit's floor on it is 10⁻¹²)."""
     rng = np.random.default_rng(3)
-    A = 0.8 * D**0.5 * (1 + 0.3 * D - 0.2 * D**2) * (1 + 0.01 * rng.standard_normal(D.size))
-    fit = analysis.onset_exponent_fit(D, A, corrections=corrections, confidence=confidence)
-    p, se, truncation, half = _onset_reference(D, A, corrections, confidence)
+    A = 0.8 * D**0.5 * (1 - 0.3 * D + 0.1 * D**2) * (1 + 0.01 * rng.standard_normal(D.size))
+    d, A = D[::step], A[::step]
+    fit = analysis.onset_exponent_fit(d, A, corrections=corrections, confidence=confidence)
+    p, se, truncation, half = _onset_reference(d, A, corrections, confidence)
     assert fit["exponent"] == pytest.approx(p[1], rel=1e-6)
     assert fit["prefactor"] == pytest.approx(math.exp(p[0]), rel=1e-6)
     assert fit["exponent_stderr"] == pytest.approx(se, rel=1e-4)
     assert fit["truncation"] == pytest.approx(truncation, rel=1e-4)
     assert fit["exponent_low"] == pytest.approx(p[1] - half, rel=1e-5)
     assert fit["exponent_high"] == pytest.approx(p[1] + half, rel=1e-5)
-    assert (fit["n"], fit["confidence"]) == (15, confidence)
+    assert (fit["n"], fit["confidence"]) == (d.size, confidence)
 
 
 def test_onset_exponent_fit_drops_points_off_the_domain_and_checks_its_arguments():
@@ -518,3 +529,63 @@ def test_transient_period_window_needs_eight_samples_and_may_have_no_interval():
     assert out["n_intervals"] == 0 and math.isnan(out["period"]) and math.isnan(out["period_all"])
     with pytest.raises(ValueError, match=r"window \[1.0, 7.5\] holds fewer than 8 samples"):
         analysis.transient_period(t, np.zeros(10), t_min=1.0, t_max=7.5)
+
+
+def test_hysteresis_halves_of_the_ramp_are_read_separately():
+    """Drive 0 → 4 → 0. A pulse on the rising half only: on at 1, no switch off on the falling
+    half (NaN). High from the first sample after the top to the end of the ramp: no switch on
+    while rising (NaN). Above at the start, a dip, then on at 3. r equal to the threshold is
+    not above it."""
+    t, drive = np.arange(9.0), np.array([0, 1, 2, 3, 4, 3, 2, 1, 0], dtype=float)
+
+    def h(r, threshold=0.5):
+        return analysis.hysteresis(t, np.array(r, dtype=float), drive, threshold=threshold,
+                                   smooth=0.1)  # fmt: skip
+
+    rise = h([0, 1, 1, 0, 0, 0, 0, 0, 0])
+    assert rise["eta_on"] == 1.0 and math.isnan(rise["eta_off"])
+    fall = h([0, 0, 0, 0, 0, 1, 1, 0, 0])
+    assert math.isnan(fall["eta_on"]) and fall["eta_off"] == 1.0
+    assert h([1, 0, 0, 1, 1, 1, 1, 1, 1])["eta_on"] == 3.0
+    assert math.isnan(h([0, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0, 0])["eta_on"])
+
+
+def test_hopf_coupling_and_onset_with_delta_and_a_root_in_the_last_grid_cell():
+    """Δ = 2: the root of η̄_H(J, g, Δ) = η̄ and ω_H(J, g, Δ) there; a Hopf point at
+    g = 0.99995, in the last cell of the grid on (0, g_max = 1], is still found."""
+    eta = hopf_eta(5.0, 1.5, 2.0)
+    assert analysis.hopf_coupling(eta, 5.0, 2.0) == pytest.approx(1.5, rel=1e-9)
+    g_h, omega = analysis.hopf_onset(eta, 5.0, 2.0)
+    assert g_h == pytest.approx(1.5, rel=1e-9)
+    assert omega == pytest.approx(hopf_frequency(5.0, 1.5, 2.0), rel=1e-6)
+    assert analysis.hopf_coupling(hopf_eta(5.0, 0.99995), 5.0, g_max=1.0) == pytest.approx(
+        0.99995, rel=1e-9
+    )
+
+
+def test_focus_period_scales_with_delta():
+    """(r, v, t) → (a r, a v, t / a) maps Δ, η̄, J to a² Δ, a² η̄, a J (g = 0): at Δ = 4 the
+    period is half that at Δ = 1, 1.0896 / 2."""
+    assert analysis.focus_period(eta_bar=-8.0, J=30.0, g=0.0, delta=4.0) == pytest.approx(
+        1.0896 / 2, abs=1e-4
+    )
+
+
+def test_transient_period_of_a_single_interval():
+    """Two crossings of a square wave of period 4 samples: one interval, period 4."""
+    x = np.array([-1, 1, 1, 1] * 2 + [0] * 8, dtype=float)
+    out = analysis.transient_period(np.arange(16.0), x, t_min=0.0, t_max=15.0)
+    assert out == {"period": 4.0, "period_all": 4.0, "n_intervals": 1}
+
+
+def test_finite_size_error_columns_are_ratios():
+    """The relative errors are net / mf − 1 for mean-field values other than 1 (3 / 2 − 1)."""
+    sweep = _sweep(N[:2], 100.0, bias=0.0)
+    sweep["rms_amplitude_v_mf"], sweep["rms_amplitude_v_net"] = 2.0, 3.0
+    sweeps = {"async_": sweep, "oscillation": sweep, "v_peak_async": sweep}
+    tables, fits = analysis.finite_size_tables(**sweeps, v_peak_oscillation=sweep)
+    np.testing.assert_allclose(tables["oscillation"].rel_err_amplitude, 0.5)
+    np.testing.assert_allclose(tables["oscillation"].abs_err_amplitude, 0.5)
+    # two points: fits with a bias are NaN rows with the same columns as the others
+    assert set(fits.columns) == {"name", "slope", "prefactor", "bias", "slope_stderr"}
+    assert fits.set_index("name").loc["osc_abs_err_amplitude"].isna().all()
