@@ -288,6 +288,9 @@ def test_hysteresis_smooths_over_smooth_over_dt_samples():
     assert (h["eta_on"], h["eta_off"]) == (2.0, 0.0)
     h = analysis.hysteresis(t, r, drive, threshold=0.3, smooth=0.2)
     assert (h["eta_on"], h["eta_off"]) == (3.0, 1.0)
+    # the default smooth = 2 τ, 4 samples: 0, 0, 1/4, 1/2, …: on at 3 (over 3 τ, 6 samples: 2)
+    assert analysis.hysteresis(t, r, drive, threshold=0.3)["eta_on"] == 3.0
+    assert analysis.hysteresis(t, r, drive, threshold=0.3, smooth=3.0)["eta_on"] == 2.0
 
 
 def test_power_law_fit_three_points_standard_error():
