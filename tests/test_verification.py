@@ -713,3 +713,22 @@ def test_protocols_validate_before_work():
     for kw, name in (({"t_find": 0.0}, "t_find"), ({"dt": 0.0}, "dt")):
         with pytest.raises(ValueError, match=f"^{name} must"):
             ver.model_attractors(ver.models_at(EI, grid), **kw)
+
+
+def test_curve_distance_groups_by_curve_and_branch_and_takes_single_points():
+    """Two curves with the same branch number are two polylines (not one through both); a
+    curve of one point is that point."""
+    points = pd.DataFrame({"a": [0.0, 1.0, 2.5], "b": [0.0, 0.0, 0.0]})
+    two_curves = LINES.assign(curve=["hopf", "hopf", "snic", "snic"], branch=1)
+    np.testing.assert_allclose(ver.curve_distance(points, two_curves, scale=[2.0, 1.0]),
+                               np.hypot([0.5, 0.0, 0.25], 1 / 19), rtol=1e-12)  # fmt: skip
+    dot = pd.DataFrame({"a": [2.0], "b": [1.0], "curve": ["TB"], "branch": [0]})
+    np.testing.assert_allclose(ver.curve_distance(points, dot, scale=[2.0, 1.0]),
+                               np.hypot([1.0, 0.5, 0.25], 1.0), rtol=1e-12)  # fmt: skip
+
+
+def test_compare_model_classes_default_band_and_a_single_point():
+    _, summary = ver.compare_model_classes(MODEL_STARTS, LINES, keys=KEYS, scale=[2.0, 1.0])
+    assert summary["band"] == 0.1 and summary["points_away_from_curves"] == 2
+    _, one = ver.compare_model_classes(MODEL_STARTS.iloc[:1], LINES, keys=KEYS, scale=[2.0, 1.0])
+    assert (one["points"], one["N"], one["agreement_all"]) == (1, 2000, 1.0)
