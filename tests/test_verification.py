@@ -4,6 +4,7 @@ constructed time series, the Lorentzian start, and the network started in coexis
 attractors staying in each."""
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -400,3 +401,334 @@ def test_rhythm_curves_figure_draws_one_mark_per_verified_point():
     assert len(red) == 1 and tuple(red[0].get_offsets()[0]) == (1.2, -2.0)
     labels = ax.get_legend_handles_labels()[1]
     assert set(labels) == {"network agrees", "network disagrees", "in the band (not scored)"}
+
+
+# unit tests on constructed inputs (mutation testing, mutation/equivalent.md) -----------------
+
+
+def test_parameter_grid_checks_each_range_by_name():
+    with pytest.raises(ValueError, match="^ranges: a grid needs at least one parameter$"):
+        ver.parameter_grid({})
+    for spec, message in (
+        ({"min": 0.0, "max": 1.0, "n": 0}, "g.I.I.n must be >= 1"),
+        ({"min": math.nan, "max": 1.0, "n": 2}, "g.I.I.min must be finite"),
+        ({"min": 0.0, "max": math.inf, "n": 2}, "g.I.I.max must be finite"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            ver.parameter_grid({"g.I.I": spec})
+    one = ver.parameter_grid({"J.I.I": {"min": -4.0, "max": -2.0, "n": 3}})
+    assert one["J.I.I"].tolist() == [-4.0, -3.0, -2.0]
+
+
+def test_rk4_samples_the_last_t_record_every_0_02_and_drops_diverging_states():
+    """dy/dt = ±y from y = (1, 2): the decaying state is e^{−t} to RK4 accuracy, sampled every
+    0.02 τ on [19, 20] (51 samples); the growing one passes 10⁶ at t ≈ 13 and is NaN."""
+    y = ver._rk4(lambda y: y * np.array([-1.0, 1.0]), np.array([[1.0, 2.0]]), t_end=20.0,
+                 dt=0.01, t_record=1.0)  # fmt: skip
+    assert y.shape == (51, 1, 2)
+    np.testing.assert_allclose(y[:, 0, 0], np.exp(-np.linspace(19.0, 20.0, 51)), rtol=1e-8)
+    assert np.isnan(y[:, 0, 1]).all()
+    short = ver._rk4(lambda y: y * np.array([-1.0, 1.0]), np.array([[1.0, 2.0]]), t_end=5.0,
+                     dt=0.01, t_record=5.0)  # fmt: skip
+    assert short.shape == (251, 1, 2) and short[-1, 0, 1] == pytest.approx(2 * math.exp(5.0))
+
+
+def test_cycle_starts_on_the_saddle_manifold_and_above_the_high_state():
+    """MPR15 point (η̄, J) = (−5, 15), g = 0: two starts 5 % of r from the saddle along its
+    unstable eigenvector, one each way, and one at 3 × the highest rate with v = 0; an unstable
+    focus (η̄ = 5, J = 0, g = 1) is started 5 % above its rate."""
+    fps = bifurcation.fixed_points(eta_bar=-5.0, J=15.0, g=0.0, delta=1.0)
+    saddle = next(f for f in fps if f.stability == "saddle")
+    plus, minus, high = ver._cycle_starts(fps, J=15.0, g=0.0)
+    for s in (plus, minus):
+        assert math.hypot(s[0] - saddle.r, s[1] - saddle.v) == pytest.approx(0.05 * saddle.r)
+    assert plus[0] - saddle.r == pytest.approx(saddle.r - minus[0])
+    u = np.array(plus) - np.array(minus)
+    lam, vec = np.linalg.eig(ver.jacobian(saddle.r, saddle.v, J=15.0, g=0.0))
+    unstable = np.real(vec[:, int(np.argmax(lam.real))])
+    assert abs(u @ unstable) / np.hypot(*u) == pytest.approx(1.0, abs=1e-12)
+    assert high == (pytest.approx(3 * 1.0305968, rel=1e-6), 0.0)
+    (focus,) = bifurcation.fixed_points(eta_bar=5.0, J=0.0, g=1.0, delta=1.0)
+    assert ver._cycle_starts([focus], J=0.0, g=1.0)[0] == (1.05 * focus.r, focus.v)
+
+
+def test_attractors_validate_their_arguments():
+    for kw, name in (({"eta_bar": math.nan}, "eta_bar"), ({"J": math.inf}, "J"),
+                     ({"g": -1.0}, "g"), ({"delta": 0.0}, "delta"), ({"t_find": 0.0}, "t_find"),
+                     ({"dt": -1e-3}, "dt")):  # fmt: skip
+        args = {"eta_bar": -2.0, "J": 10.0, "g": 1.0, "delta": 1.0, **kw}
+        with pytest.raises(ValueError, match=f"^{name} must"):
+            ver.attractors(**args)
+
+
+def test_lorentzian_voltages_exact_quantiles_order_and_clipping():
+    """N = 4: quantiles π τ r tan((π/2)(2k − 5)/5) = ∓4.324, ∓1.021 around v, dealt in the order
+    k = 1 + (3 j mod 4) (s = round(0.618 × 4) = 2 is not coprime to 4: s = 3), clipped to
+    [V_r, V_p) (the largest float below V_p); τ r is what counts."""
+    q = math.pi * np.tan(0.5 * math.pi * (2 * np.arange(1, 5) - 5) / 5)
+    V = ver.lorentzian_voltages(N=4, r=0.5, v=0.25, tau=2.0)
+    np.testing.assert_allclose(V, 0.25 + q[[0, 3, 2, 1]], rtol=1e-14)
+    clipped = ver.lorentzian_voltages(N=4, r=1.0, v=0.0, v_peak=2.0, v_reset=-1.0)
+    assert clipped.tolist() == [-1.0, np.nextafter(2.0, 0.0), pytest.approx(q[2]), -1.0]
+    assert ver.lorentzian_voltages(N=1, r=1.0, v=-0.5).tolist() == [-0.5]
+    for kw, name in (({"N": 0}, "N"), ({"v": math.nan}, "v"), ({"tau": 0.0}, "tau")):
+        with pytest.raises(ValueError, match=f"^{name} must"):
+            ver.lorentzian_voltages(**{"N": 4, "r": 1.0, "v": 0.0, **kw})
+
+
+def test_window_state_needs_two_samples():
+    t = np.arange(5.0)
+    state = ver.window_state(t, [1.0, 1.0, 1.0, 2.0, 4.0], np.zeros(5), t_min=3.0)
+    assert state == {"mean_r": 3.0, "amp_v": 0.0}
+    with pytest.raises(ValueError, match=r"t_min \(3.5\) leaves fewer than two samples"):
+        ver.window_state(t, np.ones(5), np.zeros(5), t_min=3.5)
+
+
+def test_classify_run_rate_tolerance_default_threshold_and_no_rate():
+    """Nearest fixed point within |ln r/r*| < 0.5 (r = 1.6 is HIGH, r = 2 is not); the default
+    oscillation threshold is 0.3 (v = 0.2 sin: amplitude 0.4); a run without rate or without
+    fixed points to compare with ends in "other fixed point"."""
+    flat_v = np.full_like(T, -0.2)
+    assert _run(np.full_like(T, 1.6), flat_v, "fixed point high")["end"] == "fixed point high"
+    assert _run(np.full_like(T, 2.0), flat_v, "fixed point high")["end"] == "other fixed point"
+    wide = ver.classify_run(T, np.full_like(T, 2.0), flat_v, found=FOUND,
+                            start="fixed point high", rate_tolerance=0.8)  # fmt: skip
+    assert wide["end"] == "fixed point high"
+    v = 0.2 * np.sin(2 * np.pi * T / 1.5)
+    out = ver.classify_run(T, np.full_like(T, 1.0), v, found=FOUND, start="oscillation")
+    assert out["end"] == "oscillation" and out["amp_v"] == pytest.approx(0.4, rel=0.02)
+    assert _run(np.zeros_like(T), flat_v, "fixed point low")["end"] == "other fixed point"
+    only_cycle = ver.classify_run(T, np.full_like(T, 1.0), flat_v, found=[CYCLE],
+                                  start="oscillation")  # fmt: skip
+    assert only_cycle == {"end": "other fixed point", "stays": False, "mean_r": 1.0,
+                          "amp_v": pytest.approx(0.0)}  # fmt: skip
+
+
+def test_classify_run_reads_the_second_half_of_a_run_not_starting_at_zero():
+    """t in [10, 22]: the window is t ≥ 16; the run is low before 15.5 and high after."""
+    t = 10.0 + T
+    r = np.where(t > 15.5, 1.0, 0.1)
+    v = np.where(t > 15.5, -0.2, -1.0)
+    out = ver.classify_run(t, r, v, found=FOUND, start="fixed point low")
+    assert out["end"] == "fixed point high" and out["mean_r"] == pytest.approx(1.0)
+
+
+def test_classes_from_starts_on_a_constructed_table():
+    """Two points, three starts: the point's attractors and ends joined by "|", the starts that
+    stayed counted, g carried over, labels from combine."""
+    starts = pd.DataFrame({
+        "eta_bar": [-2.0, -2.0, 1.0], "J": [10.0, 10.0, 0.0], "g": 1.5, "N": 500,
+        "start": ["fixed point", "oscillation", "oscillation"],
+        "end": ["fixed point", "fixed point", "oscillation"], "stays": [True, False, True],
+    })  # fmt: skip
+    out = ver.classes_from_starts(starts)
+    assert out.to_dict("records") == [
+        {"eta_bar": -2.0, "J": 10.0, "g": 1.5, "N": 500, "attractors_mf": "fixed point|oscillation",
+         "ends": "fixed point|fixed point", "n_starts": 2, "n_stayed": 1,
+         "label": "one stable state"},
+        {"eta_bar": 1.0, "J": 0.0, "g": 1.5, "N": 500, "attractors_mf": "oscillation",
+         "ends": "oscillation", "n_starts": 1, "n_stayed": 1, "label": "oscillation"},
+    ]  # fmt: skip
+    assert "g" not in ver.classes_from_starts(starts.drop(columns="g")).columns
+
+
+def test_snic_intervals_from_a_saddle_nodes_table():
+    """Contiguous runs of SNIC points on the low fold (strings as read back from CSV), the high
+    fold ignored; no column or no rows: none."""
+    table = pd.DataFrame({
+        "J": [6.0, 1.0, 2.0, 3.0, 4.0, 5.0, 2.5],
+        "branch": ["low"] * 6 + ["high"],
+        "snic": ["True", "false", "1", "True", "0", "TRUE", "True"],
+    })  # fmt: skip
+    assert ver._snic_intervals(table) == [(2.0, 3.0), (5.0, 6.0)]
+    table["snic"] = [False, True, True, False, False, False, False]
+    assert ver._snic_intervals(table) == [(1.0, 2.0)]
+    assert ver._snic_intervals(table.drop(columns="snic")) == []
+    assert ver._snic_intervals(table.iloc[:0]) == []
+
+
+def test_diagram_from_tables_windows_and_checks():
+    regions = pd.DataFrame({"eta_bar": [-3.0, 2.0, -3.0, 2.0], "J": [1.0, 1.0, 7.0, 7.0]})
+    low = pd.DataFrame({"J": [5.0, 6.0], "branch": "low", "snic": [True, True]})
+    tables = {"saddle_nodes": low, "hopf": pd.DataFrame(), "homoclinic": pd.DataFrame(),
+              "points": pd.DataFrame(), "regions": regions}  # fmt: skip
+    d = ver.diagram_from_tables(tables, g=0.5, delta=2.0)
+    assert (d.g, d.delta, d.eta_range, d.J_range) == (0.5, 2.0, (-3.0, 2.0), (1.0, 7.0))
+    assert d.snic_intervals == [(5.0, 6.0)] and d.regions is regions
+    assert d.hopf is tables["hopf"] and d.homoclinic is tables["homoclinic"]
+    assert d.points is tables["points"] and d.saddle_nodes is low
+    with pytest.raises(ValueError, match=r"tables must hold \['hopf', 'points'\]"):
+        ver.diagram_from_tables({k: tables[k] for k in ("saddle_nodes", "homoclinic", "regions")},
+                                g=0.5, delta=2.0)  # fmt: skip
+    with pytest.raises(ValueError, match="^g must"):
+        ver.diagram_from_tables(tables, g=-0.5, delta=2.0)
+    with pytest.raises(ValueError, match="^delta must"):
+        ver.diagram_from_tables(tables, g=0.5, delta=0.0)
+
+
+def test_curve_points_of_constructed_curves():
+    """Saddle-node points as they are, the Hopf line resampled on 2000 J values, each homoclinic
+    curve (by ``curve``) resampled 20 times per segment."""
+    from types import SimpleNamespace
+
+    diagram = SimpleNamespace(
+        saddle_nodes=pd.DataFrame({"eta_bar": [-5.0], "J": [15.0]}),
+        hopf=pd.DataFrame({"eta_bar": [2.0, 0.0], "J": [1.0, -1.0]}),
+        homoclinic=pd.DataFrame({"eta_bar": [0.0, 1.0, 5.0, 6.0], "J": [10.0, 10.0, 4.0, 4.0],
+                                 "curve": [0, 0, 1, 1]}),
+    )  # fmt: skip
+    pts = ver._curve_points(diagram)
+    assert pts.shape == (1 + 2000 + 20 + 20, 2)
+    assert pts[0].tolist() == [-5.0, 15.0]
+    hopf = pts[1:2001]
+    np.testing.assert_allclose(hopf[:, 1], np.linspace(-1.0, 1.0, 2000))
+    np.testing.assert_allclose(hopf[:, 0], hopf[:, 1] + 1.0)
+    np.testing.assert_allclose(pts[2001:2021, 0], np.linspace(0.0, 1.0, 20))
+    np.testing.assert_allclose(pts[2021:, 0], np.linspace(5.0, 6.0, 20))
+    diagram.hopf = pd.DataFrame({"eta_bar": [], "J": []})
+    diagram.homoclinic = diagram.homoclinic.drop(columns="curve").iloc[:1]
+    assert ver._curve_points(diagram).tolist() == [[-5.0, 15.0], [0.0, 10.0]]
+
+
+# the agreement of a P-population grid on constructed per-start tables ----------------------
+
+KEYS = ["a", "b"]
+MODEL_STARTS = pd.DataFrame({
+    "a": [0.0, 1.0, 1.0, 2.5], "b": [0.0, 0.0, 0.0, 0.0], "N": 2000,
+    "start": ["fixed point", "fixed point", "oscillation", "oscillation"],
+    "end": ["fixed point", "fixed point", "fixed point", "oscillation"],
+    "stays": [True, True, False, True],
+})  # fmt: skip
+LINES = pd.DataFrame({"a": [1.0, 1.0, 3.0, 3.0], "b": [-1.0, 1.0, -1.0, 1.0],
+                      "curve": "hopf", "branch": [1, 1, 2, 2]})  # fmt: skip
+
+
+def test_curve_distance_to_resampled_polylines():
+    """Scale (2, 1): the points (0, 0), (1, 0), (2.5, 0) lie 0.5, 0 and 0.25 (from a = 3) across
+    from the two branches; the nearest of the 20 resampled points of each is at b = ±1/19. One
+    polyline through all four points instead passes its segment (1, 1)–(3, −1) 0.2236 from
+    (2.5, 0), 0.2298 from the nearest resampled point (k = 10 of 19); no curve: ∞."""
+    points = pd.DataFrame({"a": [0.0, 1.0, 2.5], "b": [0.0, 0.0, 0.0]})
+    d = ver.curve_distance(points, LINES, scale=[2.0, 1.0])
+    np.testing.assert_allclose(d, np.hypot([0.5, 0.0, 0.25], 1 / 19), rtol=1e-12)
+    joined = ver.curve_distance(points, LINES.drop(columns=["curve", "branch"]), scale=[2.0, 1.0])
+    assert joined[2] == pytest.approx(math.hypot(0.75 - 10 / 19, 1 - 20 / 19), rel=1e-12)
+    assert np.isinf(ver.curve_distance(points, LINES.iloc[:0], scale=[2.0, 1.0])).all()
+
+
+def test_compare_model_classes_on_a_constructed_table():
+    """Three points: (0, 0) one stable state (agrees), (1, 0) where the network lost the cycle
+    (disagrees, inside the band 0.1), (2.5, 0) oscillation (agrees)."""
+    out, summary = ver.compare_model_classes(MODEL_STARTS, LINES, keys=KEYS, scale=[2.0, 1.0],
+                                             band=0.1)  # fmt: skip
+    assert out.label_net.tolist() == ["one stable state", "one stable state", "oscillation"]
+    assert out.label_mf.tolist() == ["one stable state", "oscillation + fixed point",
+                                     "oscillation"]  # fmt: skip
+    assert out.agree.tolist() == [True, False, True]
+    assert summary["keys"] == KEYS and summary["N"] == 2000
+    assert summary["points"] == 3 and summary["agreement_all"] == pytest.approx(2 / 3)
+    assert summary["band"] == 0.1 and summary["points_away_from_curves"] == 2
+    assert summary["agreement_away"] == 1.0
+    assert summary["starts"] == 4 and summary["stayed"] == 0.75
+    single = summary["regions"]["one stable state"]
+    assert single == {"points": 1, "agreement": 1.0, "points_away": 1, "agreement_away": 1.0}
+    coexist = summary["regions"]["oscillation + fixed point"]
+    assert (coexist["points"], coexist["agreement"], coexist["points_away"]) == (1, 0.0, 0)
+    assert math.isnan(coexist["agreement_away"])
+    assert summary["confusion"] == {"one stable state -> one stable state": 1,
+                                    "oscillation + fixed point -> one stable state": 1,
+                                    "oscillation -> oscillation": 1}  # fmt: skip
+    _, wide = ver.compare_model_classes(MODEL_STARTS, LINES, keys=KEYS, scale=[2.0, 1.0], band=0.3)
+    assert wide["points_away_from_curves"] == 1
+    with pytest.raises(ValueError, match="^band must"):
+        ver.compare_model_classes(MODEL_STARTS, LINES, keys=KEYS, scale=[2.0, 1.0], band=-0.1)
+
+
+def test_models_at_refuses_what_is_not_a_model():
+    with pytest.raises(ValueError, match="model must be a qifgap.populations.Model, got dict"):
+        ver.models_at(EI.to_dict(), pd.DataFrame({"g.I.I": [1.0]}))
+    assert ver.model_attractors([]) == []
+
+
+def test_merge_names_equilibria_by_total_rate_and_drops_duplicates():
+    """P = 2, reference population 1: three equilibria, one a copy to 10⁻⁹ of another, give a
+    low and a high fixed point (ordered by r_0 + r_1); cycles closer than 2 % in r_max are one."""
+    low, high = np.array([0.1, 0.4, -1.0, -0.5]), np.array([0.5, 0.2, -0.1, 0.3])
+    cycle = ver.Attractor("oscillation", 0.3, 0.0, 0.1, 1.0, (0.2, 0.3, 0.0, 0.0))
+    found = ver._merge([high, low, high + 1e-9], [cycle, replace(cycle, r_max=1.019),
+                                                  replace(cycle, r_max=1.03)], 2, 1)  # fmt: skip
+    assert [a.kind for a in found] == ["fixed point low", "fixed point high", "oscillation",
+                                       "oscillation"]  # fmt: skip
+    assert found[0] == ver.Attractor("fixed point low", 0.4, -0.5, 0.4, 0.4, tuple(low))
+    assert (found[1].r, found[1].v, found[1].y) == (0.2, 0.3, tuple(high))
+    assert [a.r_max for a in found[2:]] == [1.0, 1.03]
+    (single,) = ver._merge([low], [], 2, 0)
+    assert (single.kind, single.r, single.v) == ("fixed point", 0.1, -1.0)
+
+
+def test_rate_amplitudes_window_and_short_runs():
+    """Over t ≥ t_min only; a window shorter than the boxcar is not smoothed: 2√2 std of the
+    raw rates (0, 1, 0: 2√2 × √2/3 = 4/3)."""
+    t = np.arange(0.0, 1.0, 0.01)
+    r = np.column_stack([np.where(t < 0.5, 5.0, 1.0), np.where(t < 0.5, 0.0, 2.0)])
+    np.testing.assert_allclose(ver.rate_amplitudes(t, r, t_min=0.5), [0.0, 0.0], atol=1e-12)
+    short = ver.rate_amplitudes(t[:3], np.array([0.0, 1.0, 0.0]), t_min=0.0)
+    assert short.tolist() == [pytest.approx(4.0 / 3.0)]
+    with pytest.raises(ValueError, match=r"t_min \(0.995\) leaves fewer than two samples"):
+        ver.rate_amplitudes(t, r, t_min=0.995)
+
+
+def test_classify_rates_tolerance_is_half_in_summed_log_rates():
+    """Σ_a |ln(r_a/r_a*)| < 0.5: rates (0.1, 0.3) × (1.2, 1.2) are 2 ln 1.2 = 0.365 away (the
+    fixed point), × (1.3, 1.3) 0.525 away (another one); a zero rate is another one too."""
+    t = np.arange(0.0, 4.0, 0.01)
+    node = ver.Attractor("fixed point", 0.3, -0.2, 0.3, 0.3, (0.1, 0.3, -1.0, -0.2, 0.3))
+    flat = np.column_stack([0.1 + 0.0 * t, 0.3 + 0.0 * t])
+    ends = [ver.classify_rates(t, f * flat, found=[node], start="fixed point",
+                               threshold=0.1)["end"] for f in (1.2, 1.3, 0.0)]  # fmt: skip
+    assert ends == ["fixed point", "other fixed point", "other fixed point"]
+    cycle = replace(CYCLE, y=(0.1, 0.3, 0.0, 0.0, 0.0))
+    only = ver.classify_rates(t, flat, found=[cycle], start="oscillation", threshold=0.1)
+    assert only["end"] == "other fixed point" and only["stays"] is False
+
+
+def test_protocols_validate_before_work():
+    points = pd.DataFrame({"eta_bar": [-2.4], "J": [13.6]})
+    for kw, name in (({"N": 0}, "N"), ({"osc_threshold": 0.0}, "osc_threshold"),
+                     ({"g": -1.0}, "g")):  # fmt: skip
+        with pytest.raises(ValueError, match=f"^{name} must"):
+            ver.verify_points(points, **{"g": 1.0, "delta": 1.0, **kw})
+    for kw, name in (({"g": -1.0}, "g"), ({"delta": 0.0}, "delta"), ({"hold": 0.0}, "hold")):
+        with pytest.raises(ValueError, match=f"^{name} must"):
+            ver.meanfield_starts(points, **{"g": 1.0, "delta": 1.0, **kw})
+    grid = pd.DataFrame({"g.I.I": [1.0]})
+    for kw, name in (({"hold": 0.0}, "hold"), ({"smoothing": 0.0}, "smoothing"),
+                     ({"dt": 0.0}, "dt")):  # fmt: skip
+        with pytest.raises(ValueError, match=f"^{name} must"):
+            ver.verify_model_points(EI, grid, **kw)
+    for kw, name in (({"kick": -0.1}, "kick"), ({"threshold": 0.0}, "threshold"),
+                     ({"hold": -1.0}, "hold")):  # fmt: skip
+        with pytest.raises(ValueError, match=f"^{name} must"):
+            ver.meanfield_model_starts(EI, grid, **kw)
+    for kw, name in (({"t_find": 0.0}, "t_find"), ({"dt": 0.0}, "dt")):
+        with pytest.raises(ValueError, match=f"^{name} must"):
+            ver.model_attractors(ver.models_at(EI, grid), **kw)
+
+
+def test_curve_distance_groups_by_curve_and_branch_and_takes_single_points():
+    """Two curves with the same branch number are two polylines (not one through both); a
+    curve of one point is that point."""
+    points = pd.DataFrame({"a": [0.0, 1.0, 2.5], "b": [0.0, 0.0, 0.0]})
+    two_curves = LINES.assign(curve=["hopf", "hopf", "snic", "snic"], branch=1)
+    np.testing.assert_allclose(ver.curve_distance(points, two_curves, scale=[2.0, 1.0]),
+                               np.hypot([0.5, 0.0, 0.25], 1 / 19), rtol=1e-12)  # fmt: skip
+    dot = pd.DataFrame({"a": [2.0], "b": [1.0], "curve": ["TB"], "branch": [0]})
+    np.testing.assert_allclose(ver.curve_distance(points, dot, scale=[2.0, 1.0]),
+                               np.hypot([1.0, 0.5, 0.25], 1.0), rtol=1e-12)  # fmt: skip
+
+
+def test_compare_model_classes_default_band_and_a_single_point():
+    _, summary = ver.compare_model_classes(MODEL_STARTS, LINES, keys=KEYS, scale=[2.0, 1.0])
+    assert summary["band"] == 0.1 and summary["points_away_from_curves"] == 2
+    _, one = ver.compare_model_classes(MODEL_STARTS.iloc[:1], LINES, keys=KEYS, scale=[2.0, 1.0])
+    assert (one["points"], one["N"], one["agreement_all"]) == (1, 2000, 1.0)
