@@ -85,7 +85,9 @@ def run_tests(root: Path, tests: list[str], cache: Path) -> tuple[int, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(root / "src")
     env["NUMBA_CACHE_DIR"] = str(cache)
-    cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-rf", *tests]
+    # in one process (-n 0): a few fast tests, each xdist worker would compile the mutant again
+    cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-n", "0", "-p", "no:cacheprovider", "-rf"]
+    cmd += tests
     proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
     out = proc.stdout + proc.stderr
     failed = re.findall(r"^FAILED (\S+)", out, flags=re.M)
