@@ -33,11 +33,6 @@ from workflow_copy import SNAKEMAKE, copy_workflow, snakemake
 
 from qifgap.results import load_timeseries
 
-# one xdist worker runs every test of the workflow runs (pyproject: -n 2 --dist loadgroup): they
-# share the session's package copy, its numba cache and the finished run of config/test.yaml,
-# while the other worker runs the unit tests
-pytestmark = pytest.mark.xdist_group("workflow")
-
 FAULTS = Path(__file__).with_name("data") / "faults.yaml"
 BASE = yaml.safe_load(FAULTS.read_text())
 CONFIG = ("--configfile", "config/faults.yaml")

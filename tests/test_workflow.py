@@ -22,11 +22,6 @@ from workflow_copy import (
 
 from qifgap.workflow import NOT_HASHED
 
-# one xdist worker runs every test of the workflow runs (pyproject: -n 2 --dist loadgroup): they
-# share the session's package copy, its numba cache and the finished run of config/test.yaml,
-# while the other worker runs the unit tests
-pytestmark = pytest.mark.xdist_group("workflow")
-
 _TEST = yaml.safe_load((REPO / "config" / "test.yaml").read_text())
 # the rows of the summary table: every experiment that runs on its own, and each variant; a
 # population experiment has a row per population
