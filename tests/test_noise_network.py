@@ -104,8 +104,8 @@ def window_stats(t, r, t_min):
     return float(np.mean(r[keep])), float(np.std(r[keep]))
 
 
-def network_vs_meanfield(*, N, t_end, t_min, rate_bin=1e-2, **params):
-    net = network.simulate(N=N, t_end=t_end, seed=1, rate_bin=rate_bin, raster_neurons=0,
+def network_vs_meanfield(*, N, t_end, t_min, rate_bin=1e-2, seed=1, **params):
+    net = network.simulate(N=N, t_end=t_end, seed=seed, rate_bin=rate_bin, raster_neurons=0,
                            **params)  # fmt: skip
     mf = meanfield.integrate(t_end=t_end, dt_out=rate_bin, **params)
     # the mean-field rate averaged over each network bin (its centre ± rate_bin/2)
@@ -126,20 +126,24 @@ def test_section7_asynchronous_case_at_N4000():
 @pytest.mark.slow
 def test_section7_oscillating_case_at_N4000():
     """science.md §7: equations ⟨r⟩ 0.7001, std r 0.3696 (network 0.6986, 0.3687 with the
-    former noise stream). The bins' scatter of independent spikes, √(r/(N bin)) = 0.13 at
-    N = 4000, adds in quadrature to the rhythm's std: √(0.3696² + 0.13²) = 0.392 (+6 %).
-    Measured over seeds 1–6 (loaded machine): ⟨r⟩ net/equations 0.9974 ± 0.0006, std r
-    net/equations 1.039 ± 0.034 (former generator 0.9989 ± 0.0017, 1.028 ± 0.047); hence 2 %
-    in ⟨r⟩ and 10 % in std r against the scatter-corrected value."""
+    former noise stream). Over ten noise seeds (1–10, idle, this generator) the network's
+    ⟨r⟩ / equations' is 0.997–1.000 and its std r / equations' 1.022 ± 0.038 (0.948–1.085:
+    a single seed can miss 5 %, so the 5 % of the issue is checked on the seeds' mean; the
+    quadrature correction for the bins' spike scatter, √(std² + r/(N bin)), over-corrects: its
+    ratio averages 0.962)."""
     N, rate_bin = 4000, 1e-2
-    (r_net, s_net), (r_mf, s_mf) = network_vs_meanfield(
-        N=N, t_end=30.0, t_min=15.0, rate_bin=rate_bin, eta_bar=5.0, J=0.0, g=1.0, delta=0.5,
-        noise=0.5,
-    )  # fmt: skip
-    assert r_mf == pytest.approx(0.7001, rel=2e-3)
-    assert s_mf == pytest.approx(0.3696, rel=5e-3)
-    assert r_net == pytest.approx(r_mf, rel=0.02)
-    assert s_net == pytest.approx(np.sqrt(s_mf**2 + r_mf / (N * rate_bin)), rel=0.10)
+    params = dict(eta_bar=5.0, J=0.0, g=1.0, delta=0.5, noise=0.5)
+    ratios = []
+    for seed in range(1, 11):
+        (r_net, s_net), (r_mf, s_mf) = network_vs_meanfield(
+            N=N, t_end=30.0, t_min=15.0, rate_bin=rate_bin, seed=seed, **params
+        )
+        assert r_mf == pytest.approx(0.7001, rel=2e-3)
+        assert s_mf == pytest.approx(0.3696, rel=5e-3)
+        assert r_net == pytest.approx(r_mf, rel=0.02), seed
+        ratios.append(s_net / s_mf)
+    assert np.mean(ratios) == pytest.approx(1.0, abs=0.05), ratios
+    assert np.std(ratios) < 0.06, ratios  # the seeds' scatter, 0.038 measured
 
 
 def test_section7_oscillating_case_small_network():
