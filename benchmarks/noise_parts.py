@@ -31,7 +31,7 @@ from qifgap import kernels, noise
 from qifgap.kernels import CHUNK, REFRACTORY
 
 STEPS = 4000
-NOISE_FM = {"contract", "nsz", "arcp"}  # as in noise.py
+NOISE_FM = noise._FASTMATH
 
 
 @njit(fastmath=kernels._FASTMATH, error_model="numpy")

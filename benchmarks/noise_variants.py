@@ -36,6 +36,7 @@ import time
 
 import numpy as np
 from llvmlite import ir
+from noise_parts import run_chunk  # the package's chunk loop, with and without noise
 from numba import njit, types
 from numba.extending import intrinsic
 
@@ -43,14 +44,13 @@ from qifgap import kernels, noise
 from qifgap.kernels import CHUNK, REFRACTORY
 
 STEPS = 4000
-FM = {"reassoc", "contract", "nsz", "arcp"}  # kernels._FASTMATH
-NFM = {"contract", "nsz", "arcp"}  # noise._FASTMATH
+FM = kernels._FASTMATH
+NFM = noise._FASTMATH
 U64, U32, F32 = np.uint64, np.uint32, np.float32
 
 # Cephes tanf: tan x = x + x z P(z), z = x², |x| ≤ π/4 (relative error ~ 2e-7 in float32)
 T5, T4, T3 = F32(9.38540185543e-3), F32(3.11992232697e-3), F32(2.44301354525e-2)
 T2, T1, T0 = F32(5.34112807005e-2), F32(1.33387994085e-1), F32(3.33331568548e-1)
-PI_2M32 = F32(np.pi * 2.0**-32)  # x = π (2 r + 1) 2⁻³³ = (r + ½) π 2⁻³²
 HALF_PI_2M32 = F32(np.pi * 2.0**-33)
 ONE32 = F32(1.0)
 
@@ -147,18 +147,8 @@ def cauchy_h32_tan64(key, neuron, step):
 
 @njit(inline="always", fastmath=NFM, error_model="numpy")
 def cauchy_h32_tan32(key, neuron, step):
-    h = hash32(key, neuron, step)
-    m = h & U32(0x7FFFFFFF)  # |w| = (m + ½) 2⁻³²
-    big = m >= U32(0x40000000)  # |w| > ¼: tan → cot(π(½ − |w|)), ½ − |w| = (m ^ (2³¹−1) + ½) 2⁻³²
-    r = (m ^ U32(0x7FFFFFFF)) if big else m  # r < 2³⁰
-    x = F32(np.int32(r << U32(1) | U32(1))) * HALF_PI_2M32
-    z = x * x
-    p = (((((T5 * z + T4) * z + T3) * z + T2) * z + T1) * z + T0) * z
-    t = x * p + x
-    num = ONE32 if big else t
-    den = t if big else ONE32
-    xi = np.float64(num / den)
-    return -xi if h >= U32(0x80000000) else xi
+    """The package's float32 variate (noise.cauchy_of_word) of the 32-bit hash, unbuffered."""
+    return np.float64(noise.cauchy_of_word(hash32(key, neuron, step)))
 
 
 @njit(inline="always", fastmath=NFM, error_model="numpy")
@@ -203,31 +193,6 @@ def make_chunk(gen):
     return run
 
 
-@njit(fastmath=FM, error_model="numpy")
-def run_plain(x, eta, key, steps):
-    xi = np.empty(0, dtype=np.float32)
-    total = 0.0
-    for _ in range(steps):
-        v, c = kernels._chunk_flight(
-            x, eta, 1e-4, 0.1, 0.9999, 100.0, -100.0, REFRACTORY + 200, False, 1e-4, xi
-        )
-        total += v + c
-    return total
-
-
-@njit(fastmath=FM, error_model="numpy")
-def run_package(x, eta, key, steps):
-    total = 0.0
-    for s in range(steps):
-        xi = np.empty(x.size, dtype=np.float32)
-        noise.fill_chunk_cauchy(xi, key, 0, s)
-        v, c = kernels._chunk_flight(
-            x, eta, 1e-4, 0.1, 0.9999, 100.0, -100.0, REFRACTORY + 200, True, 1e-4, xi
-        )
-        total += v + c
-    return total
-
-
 @njit(inline="always")
 def _nasam(x):
     """Evensen's NASAM mixer (the former generator's hash)."""
@@ -248,22 +213,6 @@ def _nasam_uniform(key, neuron, step):
 @njit(inline="always", fastmath=NFM, error_model="numpy")
 def cauchy_nasam64(key, neuron, step):
     return tan_pi64(_nasam_uniform(key, neuron, step))
-
-
-@njit(inline="always", fastmath=NFM, error_model="numpy")
-def xi32(h):
-    """float32 standard Cauchy variate of the 32-bit word h (sign bit, 31-bit magnitude)."""
-    m = h & U32(0x7FFFFFFF)
-    big = m >= U32(0x40000000)
-    r = (m ^ U32(0x7FFFFFFF)) if big else m
-    x = F32(np.int32(r << U32(1) | U32(1))) * HALF_PI_2M32
-    z = x * x
-    p = (((((T5 * z + T4) * z + T3) * z + T2) * z + T1) * z + T0) * z
-    t = x * p + x
-    num = ONE32 if big else t
-    den = t if big else ONE32
-    xi = num / den
-    return -xi if h >= U32(0x80000000) else xi
 
 
 @njit(inline="always")
@@ -332,7 +281,7 @@ def fill32(buf, key, n0, step, hash_fn):
     base = U32(n0) ^ lo  # n0 + j = n0 | j? no: use the sum, truncated
     for j in range(buf.size):
         h = hash_fn(n0, j, lo, hi)
-        buf[j] = xi32(h)
+        buf[j] = noise.cauchy_of_word(h)
     return base
 
 
@@ -420,8 +369,8 @@ def main(rounds=7):
     eta = 0.1 * rng.standard_cauchy(CHUNK)
     x0 = rng.uniform(-2.0, 2.0, CHUNK)
     rows = {
-        "no noise": lambda n: run_plain(x0.copy(), eta, key, n),
-        "package": lambda n: run_package(x0.copy(), eta, key, n),
+        "no noise": lambda n: run_chunk(x0.copy(), eta, key, False, n),
+        "package": lambda n: run_chunk(x0.copy(), eta, key, True, n),
     }
     for name, gen in VARIANTS.items():
         fn = make_chunk(gen)
