@@ -603,7 +603,6 @@ def _run(p: NetworkSetup, *, progress: bool) -> NetworkResult:
         x[offsets[a] : offsets[a + 1]] = p.v_init[a]
     instant = p.reset == "instant"
     raster = p.raster
-    raster_pop = np.searchsorted(offsets, raster, side="right").astype(np.int64) - 1
     chunk_lo, chunk_pop, pop_chunks = _chunk_layout(p.sizes)
     pops = m.populations
     column = {f: np.array([getattr(q, f) for q in pops], dtype=float) for f in
@@ -654,7 +653,7 @@ def _run(p: NetworkSetup, *, progress: bool) -> NetworkResult:
                         chunk_lo, chunk_pop, pop_chunks, pop_N, column["tau"], J, g,
                         column["tau_syn"], column["v_peak"], column["v_reset"], p.n_ref,
                         p.n_emit, instant, state, history, r_bins[b0:b1], v_bins[b0:b1],
-                        z_bins[b0:b1], raster, raster_pop, rec_step, rec_id, 0, step0,
+                        z_bins[b0:b1], raster, rec_step, rec_id, 0, step0,
                         noise_scale, noise_keys,
                     )  # fmt: skip
                     spike_steps.append(rec_step[:n_rec].copy())

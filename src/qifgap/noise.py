@@ -75,6 +75,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from . import _jit  # noqa: F401  (before any @njit: the host's full vector width)
 from . import _validate as val
 
 __all__ = [

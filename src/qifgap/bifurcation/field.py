@@ -16,6 +16,8 @@ import math
 
 from numba import njit
 
+from .. import _jit  # noqa: F401  (before any @njit: the host's full vector width)
+
 __all__ = ["NY", "vector_field", "extended_field"]
 
 PI = math.pi

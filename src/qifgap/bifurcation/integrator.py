@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from .. import _jit  # noqa: F401  (before any @njit: the host's full vector width)
 from .field import NY, extended_field
 
 __all__ = ["C", "A", "B", "E", "Orbit", "dp_step", "refine", "flow", "run"]
