@@ -127,6 +127,14 @@ def test_power_law_with_bias_fit_exact_and_noisy():
     assert fit["slope"] == pytest.approx(-0.5, abs=1e-4) and fit["bias"] < 1e-6
 
 
+@pytest.mark.parametrize("slope", [-7.0, 6.0])
+def test_power_law_with_bias_fit_reports_a_slope_beyond_the_bound_at_the_bound(slope):
+    """A start outside the bounds made least_squares raise; steeper data now fit at the bound
+    (a pure power law |s| > 5 is not y = a xˢ + b with |s| ≤ 5: the fit is the best bounded)."""
+    fit = analysis.power_law_with_bias_fit(N, 3.0 * N**slope)
+    assert fit["slope"] == pytest.approx(np.sign(slope) * analysis.SLOPE_BOUND)
+
+
 # --- persistent range and Hopf coupling against the closed forms -------------------------------
 
 

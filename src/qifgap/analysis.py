@@ -179,21 +179,27 @@ def meanfield_variants(runs: dict, network_run: str) -> tuple[str, str | None]:
     return p19, mp20
 
 
+SLOPE_BOUND = 5.0  # |slope| of power_law_with_bias_fit
+
+
 def power_law_with_bias_fit(x, y) -> dict:
     """Fit y = a xˢ + b (a > 0, b ≥ 0) by least squares on log y: a power law that levels off
     at a bias b (here: the error of a finite threshold, which no N removes). Returns slope s,
-    prefactor a, bias b and the standard error of s."""
+    prefactor a, bias b and the standard error of s. The slope is bounded to
+    [−SLOPE_BOUND, SLOPE_BOUND]: data steeper than that give s at the bound."""
     from scipy.optimize import least_squares
 
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     start = power_law_fit(x, y)
+    start_slope = min(max(start["slope"], -SLOPE_BOUND), SLOPE_BOUND)  # a feasible start
 
     def residuals(p):
         log_a, slope, bias = p
         return np.log(np.exp(log_a) * x**slope + bias) - np.log(y)
 
-    fit = least_squares(residuals, [np.log(start["prefactor"]), start["slope"], 0.1 * y.min()],
-                        bounds=([-np.inf, -5.0, 0.0], [np.inf, 5.0, np.inf]))  # fmt: skip
+    lower, upper = [-np.inf, -SLOPE_BOUND, 0.0], [np.inf, SLOPE_BOUND, np.inf]
+    fit = least_squares(residuals, [np.log(start["prefactor"]), start_slope, 0.1 * y.min()],
+                        bounds=(lower, upper))  # fmt: skip
     dof = max(len(x) - 3, 1)
     cov = np.linalg.pinv(fit.jac.T @ fit.jac) * (2 * fit.cost / dof)
     return {"slope": float(fit.x[1]), "prefactor": float(np.exp(fit.x[0])),
