@@ -226,6 +226,39 @@ def test_compare_classes_counts_all_points_and_coexistence_separately():
     assert summary["confusion"]["oscillation + fixed point -> one stable state"] == 1
 
 
+def test_meanfield_starts_rows_carry_the_point_g_delta_and_n_zero():
+    points = pd.DataFrame({"eta_bar": [5.0], "J": [0.0]})  # one oscillation at g = 1
+    row = ver.meanfield_starts(points, g=1.0, delta=0.8, hold=4.0).iloc[0]
+    assert (row.eta_bar, row.J, row.g, row.delta, row.N) == (5.0, 0.0, 1.0, 0.8, 0)
+    assert row.start == "oscillation" and row.end == "oscillation"
+
+
+def test_compare_classes_distance_is_the_euclidean_distance_to_the_nearest_curve_point():
+    """distance = min over the curve points of |(η̄, J) − point| (a plain loop here), per row:
+    0 on a saddle-node point, the hand-computed value far away; ``band`` is applied and
+    reported as given."""
+    diagram = _diagram(1.0)
+    curves = ver._curve_points(diagram)
+    on_curve = curves[0]
+    far = (30.0, 40.0)
+    starts = pd.DataFrame({
+        "eta_bar": [on_curve[0], far[0]], "J": [on_curve[1], far[1]], "N": 0,
+        "start": "fixed point", "end": "fixed point", "stays": True,
+    })  # fmt: skip
+    table, summary = ver.compare_classes(starts, diagram.tables(), g=1.0, delta=1.0, band=0.5)
+    expected = [min(math.hypot(x - cx, y - cy) for cx, cy in curves) for x, y in
+                [on_curve, far]]  # fmt: skip
+    assert expected[0] == 0.0 and expected[1] > 10.0
+    np.testing.assert_allclose(table.distance, expected, rtol=1e-12)
+    assert summary["band"] == 0.5 and summary["points_away_from_curves"] == 1
+
+
+@pytest.mark.parametrize("name", ["band", "coexistence_band"])
+def test_compare_classes_refuses_a_negative_band_naming_it_before_work(name):
+    with pytest.raises(ValueError, match=rf"^{name} must be >= 0"):
+        ver.compare_classes(None, None, g=1.0, delta=1.0, **{name: -0.1})
+
+
 # P populations: the E–I model of science.md §6 on a grid in (g_II, J_II) ---------------------
 
 EI = Model.from_dict({
@@ -323,6 +356,37 @@ def test_meanfield_protocol_reproduces_the_ei_labels():
         x = equilibrium(system, x)
         unstable.append(np.linalg.eigvals(system.jacobian(x, system.params)).real.max() > 0)
     assert (table.label_mf == "oscillation").tolist() == unstable
+
+
+def test_meanfield_model_starts_reports_the_chosen_population():
+    """start_r, start_v (and the classified rates) are those of ``population``: E's and I's
+    entries of the attractor's state y = (r_E, r_I, v_E, v_I, s_E, s_I); N is 0 (the mean
+    field)."""
+    points = pd.DataFrame({"g.I.I": [0.6], "J.I.I": [-9.2]})
+    rows = {pop: ver.meanfield_model_starts(EI, points, hold=2.0, threshold=0.1, kick=0.0,
+                                            population=pop).iloc[0]
+            for pop in ("E", "I")}  # fmt: skip
+    y = np.array(rows["I"].start_y.split(), dtype=float)
+    assert rows["E"].start_r == pytest.approx(y[0], rel=1e-8)
+    assert rows["E"].start_v == pytest.approx(y[2], rel=1e-8)
+    assert rows["I"].start_r == pytest.approx(y[1], rel=1e-8)
+    assert abs(y[0] - y[1]) > 0.05 and rows["I"].N == 0
+    assert rows["I"].start == rows["I"].end == "fixed point" and rows["I"].stays
+
+
+def test_meanfield_model_starts_kicks_the_rates_and_smooths_with_the_given_window():
+    """kick: every rate starts at (1 + kick) times the node's (a run of 0.05 τ keeps ~that);
+    smoothing: a boxcar of 1.5 τ, half the cycle's period or more, lowers the amplitude of
+    the cycle at g_II = 1.2 that the default 0.2 τ keeps (0.34 against 0.59)."""
+    node = pd.DataFrame({"g.I.I": [0.6], "J.I.I": [-9.2]})
+    row = ver.meanfield_model_starts(EI, node, hold=0.05, threshold=0.1, kick=0.5).iloc[0]
+    y = np.array(row.start_y.split(), dtype=float)
+    for a in (0, 1):
+        assert row[f"mean_r{a}"] / y[a] == pytest.approx(1.5, abs=0.05)
+    cycle = pd.DataFrame({"g.I.I": [1.2], "J.I.I": [-9.2]})
+    smoothed = ver.meanfield_model_starts(EI, cycle, hold=12.0, threshold=0.1, kick=0.0,
+                                          smoothing=1.5)  # fmt: skip
+    assert 0.2 < smoothed.amp_r.iloc[0] < 0.45  # 0.59 with 0.2 τ (test_network_each_side_…)
 
 
 def test_network_each_side_of_the_hopf_curve():
