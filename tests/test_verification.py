@@ -231,6 +231,14 @@ def test_meanfield_starts_rows_carry_the_point_g_delta_and_n_zero():
     row = ver.meanfield_starts(points, g=1.0, delta=0.8, hold=4.0).iloc[0]
     assert (row.eta_bar, row.J, row.g, row.delta, row.N) == (5.0, 0.0, 1.0, 0.8, 0)
     assert row.start == "oscillation" and row.end == "oscillation"
+    (cycle,) = ver.attractors_grid(points, g=1.0, delta=0.8)[0]
+    assert (row.start_r, row.start_v, row.start_r_min, row.start_r_max) == (
+        cycle.r,
+        cycle.v,
+        cycle.r_min,
+        cycle.r_max,
+    )
+    assert row.start_r_min < 0.5 * row.start_r_max  # a cycle, not a point
 
 
 def test_compare_classes_distance_is_the_euclidean_distance_to_the_nearest_curve_point():
@@ -728,6 +736,40 @@ def test_merge_names_equilibria_by_total_rate_and_drops_duplicates():
     assert [a.r_max for a in found[2:]] == [1.0, 1.03]
     (single,) = ver._merge([low], [], 2, 0)
     assert (single.kind, single.r, single.v) == ("fixed point", 0.1, -1.0)
+
+
+def test_merge_tolerances_are_relative():
+    """Equilibria closer than 10⁻⁶ (1 + max |u|) are one (here 1.5·10⁻⁶); cycles closer than
+    2 % of the candidate's r_max are one (at r_max ≈ 2: 0.03 apart merges, 0.05 does not)."""
+    u = np.array([0.5, 0.2, -0.1, 0.3])
+    assert len(ver._merge([u, u + 1.4e-6], [], 2, 1)) == 1
+    assert len(ver._merge([u, u + 1.6e-6], [], 2, 1)) == 2
+    cycle = ver.Attractor("oscillation", 0.3, 0.0, 0.1, 2.0, (0.2, 0.3, 0.0, 0.0))
+    assert len(ver._merge([], [cycle, replace(cycle, r_max=2.03)], 2, 1)) == 1
+    assert len(ver._merge([], [cycle, replace(cycle, r_max=2.05)], 2, 1)) == 2
+
+
+def test_share_of_nothing_is_nan_without_a_warning():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert math.isnan(ver._share(pd.Series([], dtype=bool)))
+    assert ver._share(pd.Series([True, False, True, True])) == 0.75
+
+
+def test_model_attractors_finds_both_nodes_of_the_bistable_wedge():
+    """One population at (η̄, J) = (−4.5, 15), g = 0 (inside the wedge (−5.74, −3.14)): the
+    four starts find the low and the high node, each a zero of the firing-rate equations
+    (Δ/π + 2rv = 0, v² + η̄ + Jr − π²r² = 0) to 10⁻⁸."""
+    m = Model.single(eta_bar=-4.5, delta=1.0, J=15.0, g=0.0)
+    found = ver.model_attractors([m])[0]
+    assert [a.kind for a in found] == ["fixed point low", "fixed point high"]
+    for a in found:
+        assert abs(1.0 / math.pi + 2 * a.r * a.v) < 1e-8
+        assert abs(a.v**2 - 4.5 + 15.0 * a.r - (math.pi * a.r) ** 2) < 1e-8
+        assert a.r_min == a.r == a.r_max
+    assert found[1].r > 10 * found[0].r
 
 
 def test_rate_amplitudes_window_and_short_runs():
