@@ -772,6 +772,30 @@ def test_model_attractors_finds_both_nodes_of_the_bistable_wedge():
     assert found[1].r > 10 * found[0].r
 
 
+def test_attractors_grid_uses_the_given_width():
+    """The node at (η̄, J) = (−2, 3), g = 0, for Δ = 0.5 and 1: a zero of Δ/π + 2rv and
+    v² + η̄ + Jr − π²r² with its own Δ (r ∝ Δ nearly: 0.058 against 0.119)."""
+    points = pd.DataFrame({"eta_bar": [-2.0], "J": [3.0]})
+    rates = []
+    for delta in (0.5, 1.0):
+        (node,) = ver.attractors_grid(points, g=0.0, delta=delta)[0]
+        assert node.kind == "fixed point"
+        assert abs(delta / math.pi + 2 * node.r * node.v) < 1e-10
+        assert abs(node.v**2 - 2.0 + 3.0 * node.r - (math.pi * node.r) ** 2) < 1e-10
+        rates.append(node.r)
+    assert rates[1] > 1.9 * rates[0]
+
+
+def test_model_attractors_cycle_reports_its_reference_population():
+    """E–I at g_II = 1.2, J_II = −9.2: one cycle, whose r, v are the entries of the reference
+    population I in its state y = (r_E, r_I, v_E, v_I, s_I), inside [r_min, r_max]."""
+    models = ver.models_at(EI, pd.DataFrame({"g.I.I": [1.2], "J.I.I": [-9.2]}))
+    (cycle,) = ver.model_attractors(models)[0]
+    assert cycle.kind == "oscillation" and len(cycle.y) == 5
+    assert (cycle.r, cycle.v) == (cycle.y[1], cycle.y[3])
+    assert cycle.r_min <= cycle.r <= cycle.r_max and cycle.r_max > 2 * cycle.r_min
+
+
 def test_rate_amplitudes_window_and_short_runs():
     """Over t ≥ t_min only; a window shorter than the boxcar is not smoothed: 2√2 std of the
     raw rates (0, 1, 0: 2√2 × √2/3 = 4/3)."""
