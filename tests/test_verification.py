@@ -505,6 +505,44 @@ def test_rk4_samples_the_last_t_record_every_0_02_and_drops_diverging_states():
     assert short.shape == (251, 1, 2) and short[-1, 0, 1] == pytest.approx(2 * math.exp(5.0))
 
 
+def test_rk4_sampling_phase_and_stride():
+    """Samples at steps start, start + stride, … (start = n − t_record/dt) also when start is
+    odd (dt = 0.005: stride 4, start 179 of 200), and every step when dt ≥ 0.02 (stride 1)."""
+    decay = lambda y: -y  # noqa: E731
+    y = ver._rk4(decay, np.array([[1.0]]), t_end=1.0, dt=0.005, t_record=0.105)
+    steps = np.arange(179, 201, 4)
+    np.testing.assert_allclose(y[:, 0, 0], np.exp(-0.005 * steps), rtol=1e-9)
+    y = ver._rk4(decay, np.array([[1.0]]), t_end=1.0, dt=0.02, t_record=0.1)
+    np.testing.assert_allclose(y[:, 0, 0], np.exp(-0.02 * np.arange(45, 51)), rtol=1e-6)
+
+
+def test_rk4_drops_a_blow_up_quietly():
+    """dy/dt = e^y from y = 0 blows up at t = 1 (its RK4 stages overflow: NaN, no warning);
+    from y = −3 it is −ln(e³ − t)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = ver._rk4(np.exp, np.array([[0.0, -3.0]]), t_end=1.5, dt=0.01, t_record=0.0)
+    assert np.isnan(y[-1, 0, 0])
+    assert y[-1, 0, 1] == pytest.approx(-math.log(math.exp(3.0) - 1.5), rel=1e-9)
+
+
+def test_cycle_starts_keep_every_fixed_points_starts_and_the_unstable_direction():
+    """An unstable focus listed before a saddle keeps its start; at (η̄, J, g) = (−6, 20, 1) the
+    saddle's unstable eigenvalue is numpy's second (λ = −3.47, 2.73): the starts follow it."""
+    (focus,) = bifurcation.fixed_points(eta_bar=5.0, J=0.0, g=1.0, delta=1.0)
+    fps = bifurcation.fixed_points(eta_bar=-6.0, J=20.0, g=1.0, delta=1.0)
+    saddle = next(f for f in fps if f.stability == "saddle")
+    lam, vec = np.linalg.eig(ver.jacobian(saddle.r, saddle.v, J=20.0, g=1.0))
+    assert int(np.argmax(lam.real)) == 1
+    first, plus, minus, high = ver._cycle_starts([focus, saddle], J=20.0, g=1.0)
+    assert first == (1.05 * focus.r, focus.v)
+    u = np.array(plus) - np.array(minus)
+    assert abs(u @ np.real(vec[:, 1])) / np.hypot(*u) == pytest.approx(1.0, abs=1e-12)
+    assert high == (3.0 * max(focus.r, saddle.r), 0.0)
+
+
 def test_cycle_starts_on_the_saddle_manifold_and_above_the_high_state():
     """MPR15 point (η̄, J) = (−5, 15), g = 0: two starts 5 % of r from the saddle along its
     unstable eigenvector, one each way, and one at 3 × the highest rate with v = 0; an unstable
