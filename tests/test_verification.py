@@ -253,12 +253,14 @@ def test_compare_classes_distance_is_the_euclidean_distance_to_the_nearest_curve
         "eta_bar": [on_curve[0], far[0]], "J": [on_curve[1], far[1]], "N": 0,
         "start": "fixed point", "end": "fixed point", "stays": True,
     })  # fmt: skip
-    table, summary = ver.compare_classes(starts, diagram.tables(), g=1.0, delta=1.0, band=0.5)
+    table, summary = ver.compare_classes(starts, diagram.tables(), g=1.0, delta=1.0, band=0.5,
+                                         coexistence_band=0.25)  # fmt: skip
     expected = [min(math.hypot(x - cx, y - cy) for cx, cy in curves) for x, y in
                 [on_curve, far]]  # fmt: skip
     assert expected[0] == 0.0 and expected[1] > 10.0
     np.testing.assert_allclose(table.distance, expected, rtol=1e-12)
     assert summary["band"] == 0.5 and summary["points_away_from_curves"] == 1
+    assert (summary["g"], summary["delta"], summary["coexistence_band"]) == (1.0, 1.0, 0.25)
 
 
 @pytest.mark.parametrize("name", ["band", "coexistence_band"])

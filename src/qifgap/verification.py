@@ -548,7 +548,7 @@ def model_attractors(models, *, population=None, t_find=60.0, dt=5e-3) -> list[l
         return []
     batch = FiringRateBatch([_equations(m) for m in models] * len(START_RATES))
     P, n = models[0].P, batch.n
-    y0 = np.empty((n, batch.size))
+    y0 = np.full((n, batch.size), np.nan)  # a column no start fills is a NaN run, not garbage
     for j, (r0, v0) in enumerate(START_RATES):
         cols = slice(j * len(models), (j + 1) * len(models))
         y0[:P, cols], y0[P : 2 * P, cols], y0[2 * P :, cols] = r0, v0, r0
