@@ -836,6 +836,75 @@ def test_model_attractors_cycle_reports_its_reference_population():
     assert cycle.r_min <= cycle.r <= cycle.r_max and cycle.r_max > 2 * cycle.r_min
 
 
+def test_start_voltages_use_each_populations_constants_and_trace():
+    """Per population: the Lorentzian quantiles of its (r, v) with its own τ, V_p, V_r
+    (:func:`lorentzian_voltages`); s_init of every synaptic population from y's trace entries
+    (two synaptic populations: y = (r_E, r_I, v_E, v_I, s_E, s_I))."""
+    m = Model.from_dict({
+        "populations": {"E": {"eta_bar": 1.0, "tau": 0.8, "v_peak": 50.0, "v_reset": -60.0,
+                              "tau_syn": 0.3},
+                        "I": {"eta_bar": 2.0, "tau_syn": 0.5}},
+        "J": {"E": {"I": -5.0}, "I": {"E": 5.0}},
+    })  # fmt: skip
+    y = (0.4, 0.9, -0.7, -0.2, 0.35, 0.85)
+    a = ver.Attractor("fixed point", y[1], y[3], y[1], y[1], y)
+    v_init, s_init = ver._start_voltages(m, a, 300)
+    expected_E = ver.lorentzian_voltages(N=300, r=0.4, v=-0.7, tau=0.8, v_peak=50.0,
+                                         v_reset=-60.0)  # fmt: skip
+    np.testing.assert_array_equal(v_init["E"], expected_E)
+    np.testing.assert_array_equal(v_init["I"], ver.lorentzian_voltages(N=300, r=0.9, v=-0.2))
+    assert v_init["E"].min() == -60.0 and v_init["E"].max() < 50.0  # clipped to [V_r, V_p)
+    assert s_init == {"E": 0.35, "I": 0.85}
+
+
+def test_classify_rates_reads_the_second_half_and_names_the_nearest_node():
+    """Two populations, nodes low (0.1, 0.2) and high (1.0, 2.0): a run oscillating in its
+    first half and resting at the high node in the second is "fixed point high"; the same run
+    seen whole (t from 0) is not read as oscillating because only t ≥ (t_0 + t_end)/2 counts."""
+    low = ver.Attractor("fixed point low", 0.2, -1.0, 0.2, 0.2, (0.1, 0.2, -1.0, -1.0))
+    high = ver.Attractor("fixed point high", 2.0, -0.1, 2.0, 2.0, (1.0, 2.0, -0.3, -0.1))
+    t = np.arange(0.0, 10.0, 0.01)
+    wave = np.where(t < 5.0, 1.0 + 0.8 * np.sin(2 * np.pi * t), 1.0)
+    r = np.column_stack([wave, 2.0 * wave])
+    run = ver.classify_rates(t, r, found=[low, high], start="fixed point high", threshold=0.1)
+    assert run["end"] == "fixed point high" and run["stays"]
+    assert run["amp_r"] < 1e-12 and (run["mean_r0"], run["mean_r1"]) == (1.0, 2.0)
+    # shifted in time (t from 100): the same reading
+    shifted = ver.classify_rates(t + 100.0, r, found=[low, high], start="fixed point low",
+                                 threshold=0.1)  # fmt: skip
+    assert shifted["end"] == "fixed point high" and not shifted["stays"]
+
+
+def test_verify_points_rows_and_arguments_reach_the_network():
+    """A node at (η̄, J) = (−2, 3): rows carry g, Δ and N; dt and osc_threshold reach the run
+    and its classification; bad Δ and hold are refused by name."""
+    points = pd.DataFrame({"eta_bar": [-2.0], "J": [3.0]})
+    kw = dict(g=0.5, delta=0.8, N=200, hold=1.0)
+    a = ver.verify_points(points, dt=1e-4, osc_threshold=10.0, **kw).iloc[0]
+    assert (a.g, a.delta, a.N, a.end) == (0.5, 0.8, 200, "fixed point")
+    b = ver.verify_points(points, dt=2e-4, osc_threshold=1e-9, **kw).iloc[0]
+    assert b.end == "oscillation" and b.amp_v != a.amp_v  # (rates are spike counts: equal)
+    for bad, name in (({"delta": -1.0}, "delta"), ({"hold": 0.0}, "hold")):
+        with pytest.raises(ValueError, match=f"^{name} must"):
+            ver.verify_points(points, **{**kw, **bad})
+
+
+def test_verify_model_points_rows_and_arguments_reach_the_network():
+    """E–I node at g_II = 0.6, J_II = −9.2, N = 200 per population for 1 τ: start_r is the
+    chosen population's entry of y, N is reported, dt and smoothing reach the run."""
+    point = pd.DataFrame({"g.I.I": [0.6], "J.I.I": [-9.2]})
+    kw = dict(N=200, hold=1.0, threshold=10.0)
+    e = ver.verify_model_points(EI, point, population="E", dt=1e-4, **kw).iloc[0]
+    y = np.array(e.start_y.split(), dtype=float)
+    assert e.start_r == pytest.approx(y[0], rel=1e-8) and e.N == 200
+    assert (e.start_r_min, e.start_r_max) == (e.start_r, e.start_r)
+    # binned spike counts of 200 neurons hardly move with dt: 10 times the step changes them
+    other_dt = ver.verify_model_points(EI, point, dt=1e-3, **kw).iloc[0]
+    assert other_dt.amp_r != e.amp_r
+    smooth = ver.verify_model_points(EI, point, dt=1e-4, smoothing=0.05, **kw).iloc[0]
+    assert smooth.amp_r != e.amp_r
+
+
 def test_rate_amplitudes_window_and_short_runs():
     """Over t ≥ t_min only; a window shorter than the boxcar is not smoothed: 2√2 std of the
     raw rates (0, 1, 0: 2√2 × √2/3 = 4/3)."""
