@@ -819,7 +819,7 @@ def test_attractors_grid_uses_the_given_width():
     rates = []
     for delta in (0.5, 1.0):
         (node,) = ver.attractors_grid(points, g=0.0, delta=delta)[0]
-        assert node.kind == "fixed point"
+        assert node.kind == "fixed point" and node.r_min == node.r == node.r_max
         assert abs(delta / math.pi + 2 * node.r * node.v) < 1e-10
         assert abs(node.v**2 - 2.0 + 3.0 * node.r - (math.pi * node.r) ** 2) < 1e-10
         rates.append(node.r)
@@ -903,6 +903,15 @@ def test_verify_model_points_rows_and_arguments_reach_the_network():
     assert other_dt.amp_r != e.amp_r
     smooth = ver.verify_model_points(EI, point, dt=1e-4, smoothing=0.05, **kw).iloc[0]
     assert smooth.amp_r != e.amp_r
+
+
+def test_rate_amplitudes_boxcar_is_smoothing_over_the_sample_step_at_any_start_time():
+    """t from 100 in steps of 0.01: a boxcar of 0.1 τ is 10 samples, one period of a 10 Hz
+    sine, which it averages to ~0 (unsmoothed: 2√2 × 1/√2 = 2)."""
+    t = 100.0 + 0.01 * np.arange(1000)
+    r = 1.0 + np.sin(2 * np.pi * t / 0.1)
+    assert ver.rate_amplitudes(t, r, t_min=t[0], smoothing=0.1)[0] < 1e-9
+    assert ver.rate_amplitudes(t, r, t_min=t[0], smoothing=0.01)[0] == pytest.approx(2.0, 1e-3)
 
 
 def test_rate_amplitudes_window_and_short_runs():
