@@ -63,8 +63,8 @@ def test_qifgap_modules_get_512_bit_vectors():
 
 
 def test_the_default_width_without_qifgap_and_the_users_choice_kept():
-    features, zmm = probe("numpy")  # numba alone: LLVM's tuning (256-bit on AVX-512)
-    assert features == "None" and not zmm
+    features, _ = probe("numpy")  # numba alone: untouched (LLVM's own tuning for the host)
+    assert features == "None"
     mine = HOST.replace("+avx512f", "-avx512f")  # a user's explicit feature string
     features, zmm = probe("qifgap.kernels", NUMBA_CPU_FEATURES=mine)
     assert features == mine and not zmm
@@ -73,5 +73,5 @@ def test_the_default_width_without_qifgap_and_the_users_choice_kept():
 @pytest.mark.skipif(not AVX512, reason="the host has no AVX-512")
 def test_numba_already_initialised_keeps_its_width():
     first = "numba; numba.njit(lambda x: x)(1); import qifgap.kernels"
-    features, zmm = probe(first)
-    assert features == "None" and not zmm
+    features, _ = probe(first)
+    assert features == "None"  # too late to change: numba's target exists
