@@ -279,6 +279,11 @@ EI = Model.from_dict({
 EI_GRID = {"g.I.I": {"min": 0.0, "max": 3.0, "n": 6}, "J.I.I": {"min": -20.0, "max": -2.0, "n": 6}}
 
 
+def _state(row) -> np.ndarray:
+    """The attractor state y a row of the P-population protocols started from (start_y)."""
+    return np.array(row.start_y.split(), dtype=float)
+
+
 def _coefficients(m):
     return dict(eta_bar=m.eta_bar, delta=m.width, tau=m.tau, tau_syn=m.tau_syn, J=m.J, g=m.g,
                 kappa=m.kappa)  # fmt: skip
@@ -361,8 +366,7 @@ def test_meanfield_protocol_reproduces_the_ei_labels():
     for m, row in zip(ver.models_at(EI, points), points.itertuples(index=False), strict=True):
         system = from_model(m)
         if row[0] == 0.0:
-            x = np.array(starts[(starts["g.I.I"] == 0.0) & (starts["J.I.I"] == row[1])]
-                         .start_y.iloc[0].split(), dtype=float)  # fmt: skip
+            x = _state(starts[(starts["g.I.I"] == 0.0) & (starts["J.I.I"] == row[1])].iloc[0])
         x = equilibrium(system, x)
         unstable.append(np.linalg.eigvals(system.jacobian(x, system.params)).real.max() > 0)
     assert (table.label_mf == "oscillation").tolist() == unstable
@@ -376,7 +380,7 @@ def test_meanfield_model_starts_reports_the_chosen_population():
     rows = {pop: ver.meanfield_model_starts(EI, points, hold=2.0, threshold=0.1, kick=0.0,
                                             population=pop).iloc[0]
             for pop in ("E", "I")}  # fmt: skip
-    y = np.array(rows["I"].start_y.split(), dtype=float)
+    y = _state(rows["I"])
     assert rows["E"].start_r == pytest.approx(y[0], rel=1e-8)
     assert rows["E"].start_v == pytest.approx(y[2], rel=1e-8)
     assert rows["I"].start_r == pytest.approx(y[1], rel=1e-8)
@@ -390,7 +394,7 @@ def test_meanfield_model_starts_kicks_the_rates_and_smooths_with_the_given_windo
     the cycle at g_II = 1.2 that the default 0.2 τ keeps (0.34 against 0.59)."""
     node = pd.DataFrame({"g.I.I": [0.6], "J.I.I": [-9.2]})
     row = ver.meanfield_model_starts(EI, node, hold=0.05, threshold=0.1, kick=0.5).iloc[0]
-    y = np.array(row.start_y.split(), dtype=float)
+    y = _state(row)
     for a in (0, 1):
         assert row[f"mean_r{a}"] / y[a] == pytest.approx(1.5, abs=0.05)
     cycle = pd.DataFrame({"g.I.I": [1.2], "J.I.I": [-9.2]})
@@ -518,14 +522,11 @@ def test_rk4_sampling_phase_and_stride():
     np.testing.assert_allclose(y[:, 0, 0], np.exp(-0.02 * np.arange(45, 51)), rtol=1e-6)
 
 
+@pytest.mark.filterwarnings("error")
 def test_rk4_drops_a_blow_up_quietly():
     """dy/dt = e^y from y = 0 blows up at t = 1 (its RK4 stages overflow: NaN, no warning);
     from y = −3 it is −ln(e³ − t)."""
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        y = ver._rk4(np.exp, np.array([[0.0, -3.0]]), t_end=1.5, dt=0.01, t_record=0.0)
+    y = ver._rk4(np.exp, np.array([[0.0, -3.0]]), t_end=1.5, dt=0.01, t_record=0.0)
     assert np.isnan(y[-1, 0, 0])
     assert y[-1, 0, 1] == pytest.approx(-math.log(math.exp(3.0) - 1.5), rel=1e-9)
 
@@ -789,12 +790,9 @@ def test_merge_tolerances_are_relative():
     assert len(ver._merge([], [cycle, replace(cycle, r_max=2.05)], 2, 1)) == 2
 
 
+@pytest.mark.filterwarnings("error")
 def test_share_of_nothing_is_nan_without_a_warning():
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        assert math.isnan(ver._share(pd.Series([], dtype=bool)))
+    assert math.isnan(ver._share(pd.Series([], dtype=bool)))
     assert ver._share(pd.Series([True, False, True, True])) == 0.75
 
 
@@ -895,7 +893,7 @@ def test_verify_model_points_rows_and_arguments_reach_the_network():
     point = pd.DataFrame({"g.I.I": [0.6], "J.I.I": [-9.2]})
     kw = dict(N=200, hold=1.0, threshold=10.0)
     e = ver.verify_model_points(EI, point, population="E", dt=1e-4, **kw).iloc[0]
-    y = np.array(e.start_y.split(), dtype=float)
+    y = _state(e)
     assert e.start_r == pytest.approx(y[0], rel=1e-8) and e.N == 200
     assert (e.start_r_min, e.start_r_max) == (e.start_r, e.start_r)
     # binned spike counts of 200 neurons hardly move with dt: 10 times the step changes them

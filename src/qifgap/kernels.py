@@ -177,8 +177,8 @@ def run_block(
     neurons inside the parallel loop, where their state is in the cache of the thread that just
     wrote it, and leaves one flag per neuron; the serial part reads only the flags. (Read in the
     serial part, every recorded neuron of the other thread's chunks cost a cache-line transfer
-    per step: 2 threads ran §6's E–I model at N = 10⁵ with 200 recorded neurons 1.46× faster
-    than one, and 1.75× without them; benchmarks/gap_threads.py.)
+    per step: 2 threads ran §6's E–I model at N = 10⁵ with its 200 recorded neurons 1.46× faster
+    than one, and 1.75× with ``raster_neurons=0``, timed as benchmarks/gap_threads.py times it.)
 
     Noise: ``noise_scale[a]`` = γ_a dt/τ_a (0: none) and ``noise_keys[a]`` the uint64 key of the
     stream of a; the neuron at global index i of a draws ξ(key_a, i − first index of a, step0 + s).
