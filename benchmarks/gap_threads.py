@@ -11,7 +11,9 @@ the rounds is kept per configuration: a slow spell hits all four alike. Per neur
 kernel does the same work for any g (g enters through two scalars of the drive per step,
 ``one_minus_cg`` and Σ_b g_ab v_b), so the ratios of the two rows should agree. Also printed:
 the CPU time of the 1-thread runs (robust to time-sharing with other processes). The row
-"E-I" is §6's E–I model (N/2 per population, τ_s,I = 0.5, g_II = 1.5, g_EI = 0.5).
+"E-I" is §6's E–I model (N/2 per population, τ_s,I = 0.5, g_II = 1.5, g_EI = 0.5) with the
+default raster (100 recorded neurons per population); "E-I/0" the same without a raster
+(``raster_neurons=0``): their difference is what recording spikes costs.
 Multi-threaded runs are forced (network.ThreadChooser.ADAPTIVE = False).
 """
 
@@ -29,10 +31,12 @@ DT = 1e-4
 
 
 def run(N, g, threads, t_end):
-    """(wall, CPU) seconds of one network.simulate run; g = "E-I" for the P = 2 model."""
+    """(wall, CPU) seconds of one network.simulate run; g = "E-I" for the P = 2 model,
+    "E-I/0" for it without a raster."""
     wall, cpu = time.perf_counter(), time.process_time()
-    if g == "E-I":
-        network.simulate(model=e_i_model(N), t_end=t_end, dt=DT, threads=threads)
+    if g in ("E-I", "E-I/0"):
+        raster = {"raster_neurons": 0} if g == "E-I/0" else {}
+        network.simulate(model=e_i_model(N), t_end=t_end, dt=DT, threads=threads, **raster)
     else:
         network.simulate(N=N, g=g, t_end=t_end, dt=DT, threads=threads, **PARAMS)
     return time.perf_counter() - wall, time.process_time() - cpu
@@ -48,7 +52,7 @@ def main():
     kernels.warm_up()
     N = int(args.N)
     per = 1e9 / (N * round(args.t_end / DT))  # s -> ns per neuron-step
-    rows = (0.0, 1.0, "E-I")
+    rows = (0.0, 1.0, "E-I", "E-I/0")
     configs = [(g, th) for g in rows for th in (1, 2)]
     best = {c: (float("inf"), float("inf")) for c in configs}
     for _ in range(args.rounds):
@@ -57,10 +61,10 @@ def main():
             best[(g, th)] = (min(best[(g, th)][0], wall), min(best[(g, th)][1], cpu))
     print(f"N = {N}, {args.t_end:g} τ per run, best of {args.rounds} interleaved rounds, "
           "ns per neuron-step")  # fmt: skip
-    print(f"{'g':>4} {'1 thread':>9} {'(CPU)':>7} {'2 threads':>10} {'2T/1T':>6}")
+    print(f"{'g':>5} {'1 thread':>9} {'(CPU)':>7} {'2 threads':>10} {'2T/1T':>6}")
     for g in rows:
         (w1, c1), (w2, _) = best[(g, 1)], best[(g, 2)]
-        print(f"{g:>4} {w1 * per:>9.3f} {c1 * per:>7.3f} {w2 * per:>10.3f} {w1 / w2:>5.2f}x")
+        print(f"{g:>5} {w1 * per:>9.3f} {c1 * per:>7.3f} {w2 * per:>10.3f} {w1 / w2:>5.2f}x")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qifgap import analysis
+from qifgap import analysis, bifurcation
 from qifgap.bifurcation import hopf_eta, hopf_frequency, saddle_node_etas, takens_bogdanov
 
 # --- moving_average ----------------------------------------------------------------------------
@@ -353,7 +353,7 @@ def test_bistable_range_reads_the_labels_on_its_eta_grid(monkeypatch):
         calls.append((g, delta, eta_range, J_range, n))
         return Diagram(g)
 
-    monkeypatch.setattr(analysis.bifurcation, "phase_diagram", phase_diagram)
+    monkeypatch.setattr(bifurcation, "phase_diagram", phase_diagram)
     df = analysis.bistable_range(3.0, [0.0, 2.0], 0.5, eta_range=(-1.0, 1.0), n_eta=9)
     assert calls[0] == (0.0, 0.5, (-1.0, 1.0), (2.0, 4.0), 2)
     assert calls[1].shape == (9,) and (calls[1] == 3.0).all()
@@ -522,6 +522,20 @@ def test_transient_period_floor_ignores_a_ripple_below_it():
     t, x = _chirp(ripple=0.05)
     assert analysis.transient_period(t, x, t_min=0.0, t_max=20.0)["n_intervals"] == 7
     assert analysis.transient_period(t, x, t_min=0.0, t_max=20.0, floor=0.01)["n_intervals"] == 11
+
+
+@pytest.mark.parametrize(("t_switch", "period"), [(17.75, 1.0), (14.0, 0.5)])
+def test_transient_period_level_is_the_median_of_the_last_quarter(t_switch, period):
+    """A sine of period 1 around 0, then from t_switch one of period 0.5 around 3 (a signal still
+    drifting at its end). The level, the median of the last quarter [15, 20], lies in the first
+    while it fills more than half of the last quarter (t_switch = 17.75: the crossings are the
+    first's, period ≈ 1 less the interval cut at the switch), in the second otherwise (14:
+    period 0.5). The median of the last fifth [16, 20] (2.05, below the second's re-arming
+    level: no period) or of the last three quarters [5, 20] (0.88: period 1) differs."""
+    t = np.arange(0.0, 20.0, 0.01)
+    x = np.where(t < t_switch, np.sin(2 * np.pi * t), 3.0 + np.sin(4 * np.pi * t))
+    out = analysis.transient_period(t, x, t_min=0.0, t_max=20.0)
+    assert out["period"] == pytest.approx(period, rel=0.06)
 
 
 def test_transient_period_smoothing_removes_a_fast_ripple():

@@ -272,6 +272,8 @@ def test_compare_run_rows_of_a_population_run():
     table = comparison.compare_run("ei", run, net, mf)
     assert list(table.population) == ["E", "I"]
     assert list(table.run) == ["ei", "ei"] and list(table.network_run) == ["src", "src"]
+    own = {k: v for k, v in run.items() if k != "network_from"}  # a run of its own network
+    assert list(comparison.compare_run("ei", own, net, mf).network_run) == ["ei", "ei"]
     assert list(table["g.I.I"]) == [1.5, 1.5]
     assert list(table.N) == [200, 100] and list(table.v_reset) == [-100.0, -25.0]
     assert list(table.delta) == [1.5, 0.5] and list(table.tau_syn) == [0.0, 0.5]

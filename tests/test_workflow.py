@@ -5,6 +5,7 @@ import functools
 import json
 import math
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -175,28 +176,33 @@ def _module_file(src, module):
     return base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
 
 
-def _plans(workdir, package_env, cases):
+def _plans(workdir, package_env, cases, dest):
     """Snakemake's rules of the finished run (scripts, upstream rules, job counts) and, for
     each case of ``cases`` ({name: modules}), the jobs planned while its modules are edited in
-    the package copy that the runs import (a dry run's DAG; one Python process for all)."""
-    src = Path(package_env["PYTHONPATH"])
+    a copy (in ``dest``) of the package copy that the runs import, so that no other run sees
+    the edits (a dry run's DAG; one Python process for all)."""
+    src = dest / "src"
+    shutil.copytree(package_env["PYTHONPATH"], src, ignore=shutil.ignore_patterns("__pycache__"))
     edits = [[_module_file(src, m) for m in modules] for modules in cases.values()]
-    graph = rule_graph(workdir, "config/test.yaml", env=package_env, edits=edits)
+    env = {**package_env, "PYTHONPATH": str(src)}
+    graph = rule_graph(workdir, "config/test.yaml", env=env, edits=edits)
     return graph, dict(zip(cases, graph["plans"], strict=True))
 
 
 @pytest.fixture(scope="module")
-def code_changes(workdir, package_env):
+def code_changes(workdir, package_env, tmp_path_factory):
     """The rules and the plans of :data:`CODE_CHANGES`."""
-    return _plans(workdir, package_env, CODE_CHANGES)
+    return _plans(workdir, package_env, CODE_CHANGES, tmp_path_factory.mktemp("edited"))
 
 
 @pytest.fixture(scope="module")
-def every_module(workdir, package_env):
+def every_module(workdir, package_env, tmp_path_factory):
     """The rules and the plan after an edit of each module alone (slow tests); restored, the
     package plans nothing (``snakemake -n``)."""
-    plans = _plans(workdir, package_env, {m: (m,) for m in PACKAGE_MODULES})
-    assert planned_jobs(workdir, *TEST_CONFIG, env=package_env) == {}
+    dest = tmp_path_factory.mktemp("edited")
+    plans = _plans(workdir, package_env, {m: (m,) for m in PACKAGE_MODULES}, dest)
+    env = {**package_env, "PYTHONPATH": str(dest / "src")}
+    assert planned_jobs(workdir, *TEST_CONFIG, env=env) == {}
     return plans
 
 

@@ -1,12 +1,15 @@
 """Analyses behind the P19/MP20 figures: hysteresis under ramps, finite-size scaling fits,
-and the persistent-activity range of the mean field against g. Time in units of τ."""
+and the persistent-activity range of the mean field against g. Time in units of τ.
+
+:mod:`qifgap.bifurcation` (scipy.optimize, numba: ~1 s to import) is imported by the functions
+that use it, so that a figure job that needs only the time-series analyses does not load it.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from . import bifurcation
 from .metrics import upward_crossings
 
 __all__ = [
@@ -102,6 +105,8 @@ def bistable_range(J: float, g_values, delta: float = 1.0, *, eta_range=(-12.0, 
     eta_min, eta_max (the extreme η̄ with persistent activity, NaN if none) and width (the
     total length in η̄ of the persistent set; 0 without it).
     """
+    from . import bifurcation
+
     etas = np.linspace(eta_range[0], eta_range[1], n_eta)
     step = etas[1] - etas[0]
     rows = []
@@ -124,6 +129,8 @@ def hopf_coupling(eta_bar: float, J: float, delta: float = 1.0, g_max: float = 2
     (0, g_max]): the root of η̄_H(J, g) = η̄, with oscillations for g > g_H."""
     from scipy.optimize import brentq
 
+    from . import bifurcation
+
     g_grid = np.linspace(1e-3, g_max, 4000)
     f = np.array([bifurcation.hopf_eta(J, g, delta) for g in g_grid]) - eta_bar
     ok = np.isfinite(f)
@@ -141,6 +148,8 @@ def hopf_onset(eta_bar: float, J: float, delta: float = 1.0) -> tuple[float, flo
     g_H + 10⁻⁹, on the oscillating side, so that a root at the end of the Hopf line (ω → 0, where
     rounding can put g_H just outside it) still gives a number. (NaN, NaN) without a Hopf point.
     """
+    from . import bifurcation
+
     g_hopf = hopf_coupling(eta_bar, J, delta)
     if not np.isfinite(g_hopf):
         return float("nan"), float("nan")
@@ -308,6 +317,8 @@ def onset_exponent_fit(distance, amplitude, *, corrections: int = 2,
 def focus_period(*, eta_bar, J, g, delta) -> float:
     """2π/Im λ of the stable focus at (η̄, J, g, Δ) (closed-form fixed points and Jacobian): the
     period of the damped oscillation (transient synchrony) towards it; NaN without one."""
+    from . import bifurcation
+
     foci = [fp for fp in bifurcation.fixed_points(eta_bar=eta_bar, J=J, g=g, delta=delta)
             if fp.stability == "stable focus"]  # fmt: skip
     if not foci:
