@@ -11,8 +11,11 @@ Rows:
 * P = 1, g = 1 with Cauchy white noise γ = 1 (§7), against the same run without noise.
 
 Multi-threaded timings force ``threads`` on every block (network.ThreadChooser.ADAPTIVE = False).
-Run it on an otherwise idle machine. The rows run one after the other, so a slow spell of the
-machine can hit one row only; benchmarks/gap_threads.py interleaves P = 1, g = 0 and g = 1.
+Run it on an otherwise idle machine. At each N every timing of the fast kernels runs once per
+round, in turn, and the best of ``--rounds`` rounds is kept: a slow spell of the machine (the
+hosts' speed drifts by 10–50 % within minutes) hits all of them alike instead of one row, which
+best-of-3 runs of one row after another let it do (E–I 2T/1T read 1.57× and 1.90× in two
+such runs a few minutes apart).
 
 Targets (issue 11): P = 1 no slower than the original (within 5 %; 0.386 ns per neuron-step at
 N = 1e5, g = 1, one thread, issue 2); P = 2 ≤ 0.45 ns per neuron-step on one thread at 1e5
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import time
 
 import _original
 from _timing import best_of
@@ -48,45 +52,53 @@ def e_i_model(N: int) -> Model:
     )
 
 
-def per_neuron_step(fn, N, steps, repeats=3):
-    return best_of(repeats, fn) / (N * steps) * 1e9
-
-
-def time_p1(simulate, N, g, threads, steps):
+def fast_timings(simulate_original, N, steps):
+    """{(row, column): run} of the compiled kernels at N, column "orig" (the original kernel,
+    one thread), 1 or 2 (threads)."""
     t_end = steps * DT
-    return per_neuron_step(
-        lambda: simulate(N=N, g=g, t_end=t_end, dt=DT, threads=threads, **PARAMS), N, steps
-    )
+    model = e_i_model(N)
+    runs = {}
+    for g in (0.0, 1.0):
+        row = f"P=1 g={g:g}"
+        kw = dict(N=N, g=g, t_end=t_end, dt=DT, **PARAMS)
+        runs[(row, "orig")] = lambda kw=kw: simulate_original(threads=1, **kw)
+        for th in (1, 2):
+            runs[(row, th)] = lambda kw=kw, th=th: network.simulate(threads=th, **kw)
+    for th in (1, 2):
+        runs[("P=2 E-I", th)] = lambda th=th: network.simulate(
+            model=model, t_end=t_end, dt=DT, threads=th
+        )
+    for gamma in (0.0, 1.0):  # P = 1, g = 1 at η̄ = 1, Δ = 1, J = 0 (spiking), noise γ
+        kw = dict(N=N, eta_bar=1.0, delta=1.0, J=0.0, g=1.0, noise=gamma, t_end=t_end, dt=DT,
+                  raster_neurons=0)  # fmt: skip
+        for th in (1, 2):
+            runs[(f"noise={gamma:g}", th)] = lambda kw=kw, th=th: network.simulate(threads=th, **kw)
+    return runs
 
 
-def time_p2(N, threads, steps):
-    model, t_end = e_i_model(N), steps * DT
-    return per_neuron_step(
-        lambda: network.simulate(model=model, t_end=t_end, dt=DT, threads=threads), N, steps
-    )
-
-
-def time_noise(N, noise, threads, steps):
-    """P = 1, g = 1 at η̄ = 1, Δ = 1, J = 0 (spiking), with Cauchy noise γ = ``noise``."""
-    t_end = steps * DT
-    return per_neuron_step(
-        lambda: network.simulate(N=N, eta_bar=1.0, delta=1.0, J=0.0, g=1.0, noise=noise,
-                                 t_end=t_end, dt=DT, threads=threads, raster_neurons=0),
-        N, steps,
-    )  # fmt: skip
+def interleaved_best(runs, rounds, neuron_steps):
+    """Best wall time of each run over ``rounds`` rounds that run every one in turn, in ns per
+    neuron-step."""
+    best = dict.fromkeys(runs, float("inf"))
+    for _ in range(rounds):
+        for key, run in runs.items():
+            t0 = time.perf_counter()
+            run()
+            best[key] = min(best[key], time.perf_counter() - t0)
+    return {key: t / neuron_steps * 1e9 for key, t in best.items()}
 
 
 def time_numpy(N, g, steps):
     t_end = steps * DT
-    return per_neuron_step(
-        lambda: simulate_reference(N=N, g=g, t_end=t_end, dt=DT, **PARAMS), N, steps, repeats=1
-    )
+    wall = best_of(1, lambda: simulate_reference(N=N, g=g, t_end=t_end, dt=DT, **PARAMS))
+    return wall / (N * steps) * 1e9
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="skip N = 1e6")
     ap.add_argument("--work", type=float, default=2e9, help="neuron-steps per timing")
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds (best kept)")
     args = ap.parse_args()
     network.ThreadChooser.ADAPTIVE = False
     original = importlib.import_module(_original.load().__name__ + ".network")
@@ -94,39 +106,32 @@ def main():
     importlib.import_module(_original.NAME + ".kernels").warm_up()
     sizes = [10**4, 10**5] if args.quick else [10**4, 10**5, 10**6]
     work = args.work  # neuron-steps per timing of the fast kernels
-    print("ns per neuron-step")
+    print(f"ns per neuron-step, best of {args.rounds} interleaved rounds")
     print(f"{'N':>9} {'model':>12} {'numpy':>8} {'original 1T':>12} {'1 thread':>9} "
           f"{'2 threads':>10} {'1T/orig':>8} {'2T/1T':>6}")  # fmt: skip
     results = {}
     for N in sizes:
         steps = max(100, int(work / N) // 100 * 100)
         np_steps = max(100, int(2e7 / N) // 100 * 100)  # whole bins of 100 steps
-        for g in (0.0, 1.0):
-            t_np = time_numpy(N, g, np_steps)
-            t0 = time_p1(original.simulate, N, g, 1, steps)
-            t1 = time_p1(network.simulate, N, g, 1, steps)
-            t2 = time_p1(network.simulate, N, g, 2, steps)
-            results[(N, f"P=1 g={g:g}")] = (t0, t1, t2)
-            print(f"{N:>9} {f'P=1 g={g:g}':>12} {t_np:>8.3f} {t0:>12.3f} {t1:>9.3f} {t2:>10.3f} "
-                  f"{t1 / t0:>7.3f}x {t1 / t2:>5.2f}x")  # fmt: skip
-        t1 = time_p2(N, 1, steps)
-        t2 = time_p2(N, 2, steps)
-        results[(N, "P=2 E-I")] = (None, t1, t2)
-        print(f"{N:>9} {'P=2 E-I':>12} {'':>8} {'':>12} {t1:>9.3f} {t2:>10.3f} {'':>8} "
-              f"{t1 / t2:>5.2f}x")  # fmt: skip
-        for gamma in (0.0, 1.0):
-            t1 = time_noise(N, gamma, 1, steps)
-            t2 = time_noise(N, gamma, 2, steps)
-            results[(N, f"noise={gamma:g}")] = (None, t1, t2)
-            print(f"{N:>9} {f'noise={gamma:g}':>12} {'':>8} {'':>12} {t1:>9.3f} {t2:>10.3f} "
-                  f"{'':>8} {t1 / t2:>5.2f}x")  # fmt: skip
+        best = interleaved_best(fast_timings(original.simulate, N, steps), args.rounds, N * steps)
+        for row in ("P=1 g=0", "P=1 g=1", "P=2 E-I", "noise=0", "noise=1"):
+            t0, t1, t2 = best.get((row, "orig")), best[(row, 1)], best[(row, 2)]
+            results[(N, row)] = (t0, t1, t2)
+            t_np = time_numpy(N, float(row[-1]), np_steps) if t0 is not None else None
+            cells = f"{t_np:>8.3f} {t0:>12.3f}" if t0 is not None else f"{'':>8} {'':>12}"
+            ratio = f"{t1 / t0:>7.3f}x" if t0 is not None else f"{'':>8}"
+            print(f"{N:>9} {row:>12} {cells} {t1:>9.3f} {t2:>10.3f} {ratio} {t1 / t2:>5.2f}x")
     print()
     t0, t1, _ = results[(10**5, "P=1 g=1")]
     print(f"P = 1, N = 1e5, g = 1, one thread: {t1:.3f} ns per neuron-step, original {t0:.3f} "
           f"({100 * (t1 / t0 - 1):+.1f} %; target within +5 %)")  # fmt: skip
+    original_p1 = t0
     _, t1, t2 = results[(10**5, "P=2 E-I")]
     print(f"P = 2, 1e5 neurons, one thread: {t1:.3f} ns per neuron-step (target <= 0.45); "
           f"2 threads: {t1 / t2:.2f}x (target >= 1.6)")  # fmt: skip
+    # the 0.45 was set on a host where the original P = 1 kernel ran 0.386: the same ratio here
+    print(f"P = 2 against the original P = 1 kernel of this run: {t1 / original_p1:.3f} "
+          f"(0.45 / 0.386 = {0.45 / 0.386:.3f} on the issue's host)")  # fmt: skip
     quiet, noisy = results[(10**5, "noise=0")][1], results[(10**5, "noise=1")][1]
     print(f"noise, N = 1e5, one thread: {noisy:.3f} against {quiet:.3f} ns per neuron-step "
           f"without: the noise adds {noisy - quiet:.3f} ns (target <= 2)")  # fmt: skip

@@ -178,7 +178,8 @@ def run_block(
     wrote it, and leaves one flag per neuron; the serial part reads only the flags. (Read in the
     serial part, every recorded neuron of the other thread's chunks cost a cache-line transfer
     per step: 2 threads ran §6's E–I model at N = 10⁵ with its 200 recorded neurons 1.46× faster
-    than one, and 1.75× with ``raster_neurons=0``, timed as benchmarks/gap_threads.py times it.)
+    than one, and 1.75× with ``raster_neurons=0``; now 1.71–1.87× with them and 1.81–1.86×
+    without, rows E-I and E-I/0 of benchmarks/gap_threads.py.)
 
     Noise: ``noise_scale[a]`` = γ_a dt/τ_a (0: none) and ``noise_keys[a]`` the uint64 key of the
     stream of a; the neuron at global index i of a draws ξ(key_a, i − first index of a, step0 + s).
