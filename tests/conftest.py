@@ -37,9 +37,9 @@ def _exclusive(path):
 def package_env(tmp_path_factory) -> dict[str, str]:
     """Environment of every snakemake call: ``PYTHONPATH`` of one copy of the package's
     ``src/`` and one ``NUMBA_CACHE_DIR`` (the workflow keeps a user's cache dir), shared by the
-    xdist workers (in the directory above theirs) and read only; the network kernels are in
-    the cache before the first workflow run (``kernels.warm_up``, as the workflow's
-    ``numba_warm_up`` job compiles them)."""
+    xdist workers (in the directory above theirs); no test edits the source. The network
+    kernels are in the cache before the first workflow run (``kernels.warm_up``, as the
+    workflow's ``numba_warm_up`` job compiles them); the runs add what else they compile."""
     root = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         root = root.parent  # the session's directory, above every worker's own
