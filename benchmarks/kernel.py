@@ -12,10 +12,11 @@ Rows:
 
 Multi-threaded timings force ``threads`` on every block (network.ThreadChooser.ADAPTIVE = False).
 Run it on an otherwise idle machine. At each N every timing of the fast kernels runs once per
-round, in turn, and the best of ``--rounds`` rounds is kept: a slow spell of the machine (the
-hosts' speed drifts by 10–50 % within minutes) hits all of them alike instead of one row, which
-best-of-3 runs of one row after another let it do (E–I 2T/1T read 1.57× and 1.90× in two
-such runs a few minutes apart).
+round, in turn, and the best of ``--rounds`` rounds (default 7; ~4 min with --quick) is kept:
+a slow spell of the machine (the hosts' speed drifts by 10–50 % within minutes) hits all of
+them alike instead of one row, which best-of-3 runs of one row after another let it do (E–I
+2T/1T read 1.57× and 1.90× in two such runs a few minutes apart; 3 interleaved rounds still
+read 1.48–1.93×).
 
 Targets (issue 11): P = 1 no slower than the original (within 5 %; 0.386 ns per neuron-step at
 N = 1e5, g = 1, one thread, issue 2); P = 2 ≤ 0.45 ns per neuron-step on one thread at 1e5
@@ -98,7 +99,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="skip N = 1e6")
     ap.add_argument("--work", type=float, default=2e9, help="neuron-steps per timing")
-    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds (best kept)")
+    ap.add_argument("--rounds", type=int, default=7, help="interleaved rounds (best kept)")
     args = ap.parse_args()
     network.ThreadChooser.ADAPTIVE = False
     original = importlib.import_module(_original.load().__name__ + ".network")
