@@ -7,6 +7,9 @@ worker that needs it (the other waits on a lock instead of compiling the same ke
 other core); every later run loads them. The copy also isolates the runs from edits to the
 checkout while the tests run, and nothing edits it: tests that edit package modules edit a
 copy of their own (tests/test_workflow.py).
+
+The same holds for the checkout the tests import: under xdist the first worker compiles its
+numba functions while the other waits, instead of both compiling them at once.
 """
 
 from __future__ import annotations
@@ -33,26 +36,55 @@ def _exclusive(path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+# every numba function of the package (one signature each, as the workflow of config/test.yaml
+# compiles them): the network kernel and noise generator, the mean-field flow of bifurcation
+WARM_UP = (
+    "from qifgap import bifurcation, kernels; kernels.warm_up(); "
+    "bifurcation.phase_diagram(1.0, eta_range=(-8.0, 4.0), J_range=(-2.0, 16.0), n=5)"
+)
+
+
+def _session_root(tmp_path_factory):
+    """The session's temporary directory, above every xdist worker's own."""
+    root = tmp_path_factory.getbasetemp()
+    return root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
+
+
+def _compiled_once(root, name, env, prepare=None):
+    """Run :data:`WARM_UP` with ``env`` once per session (under the lock ``name``.lock in
+    ``root``; ``prepare()`` first): the first worker compiles, the others find the cache."""
+    with _exclusive(root / f"{name}.lock"):
+        ready = root / f"{name}.ready"
+        if not ready.exists():
+            if prepare is not None:
+                prepare()
+            subprocess.run([sys.executable, "-c", WARM_UP], env={**os.environ, **env}, check=True)
+            ready.write_text("numba functions compiled\n")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_compiled(tmp_path_factory):
+    """Under xdist, the numba functions of the package the tests import are compiled by one
+    worker before any test (the other waits on the lock, then loads them from the cache)."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        _compiled_once(_session_root(tmp_path_factory), "checkout", {})
+
+
 @pytest.fixture(scope="session")
 def package_env(tmp_path_factory) -> dict[str, str]:
     """Environment of every snakemake call: ``PYTHONPATH`` of one copy of the package's
     ``src/`` and one ``NUMBA_CACHE_DIR`` (the workflow keeps a user's cache dir), shared by the
-    xdist workers (in the directory above theirs); no test edits the source. The network
-    kernels are in the cache before the first workflow run (``kernels.warm_up``, as the
-    workflow's ``numba_warm_up`` job compiles them); the runs add what else they compile."""
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent  # the session's directory, above every worker's own
-    base = root / "package"
+    xdist workers (in the directory above theirs); no test edits the source. Every numba
+    function is in the cache before the first workflow run (:data:`WARM_UP`, what the
+    workflow's jobs compile)."""
+    base = _session_root(tmp_path_factory) / "package"
     env = {"PYTHONPATH": str(base / "src"), "NUMBA_CACHE_DIR": str(base / "numba-cache")}
-    with _exclusive(root / "package.lock"):
-        if not (base / "ready").exists():
-            shutil.rmtree(base, ignore_errors=True)  # a worker that failed half-way
-            ignore = shutil.ignore_patterns("__pycache__")
-            shutil.copytree(REPO / "src", base / "src", ignore=ignore)
-            warm = "from qifgap import kernels; kernels.warm_up()"
-            subprocess.run([sys.executable, "-c", warm], env={**os.environ, **env}, check=True)
-            (base / "ready").write_text("package copied, network kernels compiled\n")
+
+    def copy():
+        shutil.rmtree(base, ignore_errors=True)  # a worker that failed half-way
+        shutil.copytree(REPO / "src", base / "src", ignore=shutil.ignore_patterns("__pycache__"))
+
+    _compiled_once(base.parent, "package", env, prepare=copy)
     return env
 
 
