@@ -8,8 +8,9 @@ other core); every later run loads them. The copy also isolates the runs from ed
 checkout while the tests run, and nothing edits it: tests that edit package modules edit a
 copy of their own (tests/test_workflow.py).
 
-The same holds for the checkout the tests import: under xdist the first worker compiles its
-numba functions while the other waits, instead of both compiling them at once.
+Under xdist the checkout the tests import is compiled once as well, by one worker while the
+other compiles the package copy (:func:`compiled_once`), instead of both compiling the same
+functions at once.
 """
 
 from __future__ import annotations
@@ -26,12 +27,17 @@ from workflow_copy import REPO, TEST_CONFIG, copy_workflow, snakemake
 
 
 @contextlib.contextmanager
-def _exclusive(path):
-    """Hold an exclusive lock on the file ``path`` (POSIX ``flock``: the xdist workers)."""
+def _exclusive(path, *, wait=True):
+    """Hold an exclusive lock on the file ``path`` (POSIX ``flock``: the xdist workers); yields
+    False without waiting if ``wait`` is False and another process holds it."""
     with open(path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
@@ -50,12 +56,25 @@ def _session_root(tmp_path_factory):
     return root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
 
 
-def _compiled_once(root, name, env, prepare=None):
+def _package(root):
+    """The package copy in ``root``: (its environment for snakemake, the function that makes
+    it)."""
+    base = root / "package"
+
+    def copy():
+        shutil.rmtree(base, ignore_errors=True)  # a worker that failed half-way
+        shutil.copytree(REPO / "src", base / "src", ignore=shutil.ignore_patterns("__pycache__"))
+
+    return {"PYTHONPATH": str(base / "src"), "NUMBA_CACHE_DIR": str(base / "numba-cache")}, copy
+
+
+def _compiled_once(root, name, env, prepare=None, *, wait=True):
     """Run :data:`WARM_UP` with ``env`` once per session (under the lock ``name``.lock in
-    ``root``; ``prepare()`` first): the first worker compiles, the others find the cache."""
-    with _exclusive(root / f"{name}.lock"):
+    ``root``; ``prepare()`` first): the first worker compiles, the others find the cache. With
+    ``wait`` False, return at once if another worker is at it."""
+    with _exclusive(root / f"{name}.lock", wait=wait) as locked:
         ready = root / f"{name}.ready"
-        if not ready.exists():
+        if locked and not ready.exists():
             if prepare is not None:
                 prepare()
             subprocess.run([sys.executable, "-c", WARM_UP], env={**os.environ, **env}, check=True)
@@ -63,11 +82,22 @@ def _compiled_once(root, name, env, prepare=None):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def checkout_compiled(tmp_path_factory):
-    """Under xdist, the numba functions of the package the tests import are compiled by one
-    worker before any test (the other waits on the lock, then loads them from the cache)."""
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        _compiled_once(_session_root(tmp_path_factory), "checkout", {})
+def compiled_once(request, tmp_path_factory):
+    """Under xdist, before any test: the numba functions of the package the tests import
+    ("checkout") and, if the session runs workflow tests, of the package copy they run
+    ("package") are compiled once each, the two workers taking one each at the same time (each
+    compilation takes one core for ~20 s from a clean clone); then each worker waits for the
+    other's. Without this both workers compiled the same functions at once."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    root = _session_root(tmp_path_factory)
+    jobs = [(root, "checkout", {}, None)]
+    if any("package_env" in item.fixturenames for item in request.session.items):
+        jobs.append((root, "package", *_package(root)))
+    for job in jobs:  # whichever no other worker has started
+        _compiled_once(*job, wait=False)
+    for job in jobs:  # then the other's, done or under way
+        _compiled_once(*job)
 
 
 @pytest.fixture(scope="session")
@@ -77,14 +107,9 @@ def package_env(tmp_path_factory) -> dict[str, str]:
     xdist workers (in the directory above theirs); no test edits the source. Every numba
     function is in the cache before the first workflow run (:data:`WARM_UP`, what the
     workflow's jobs compile)."""
-    base = _session_root(tmp_path_factory) / "package"
-    env = {"PYTHONPATH": str(base / "src"), "NUMBA_CACHE_DIR": str(base / "numba-cache")}
-
-    def copy():
-        shutil.rmtree(base, ignore_errors=True)  # a worker that failed half-way
-        shutil.copytree(REPO / "src", base / "src", ignore=shutil.ignore_patterns("__pycache__"))
-
-    _compiled_once(base.parent, "package", env, prepare=copy)
+    root = _session_root(tmp_path_factory)
+    env, copy = _package(root)
+    _compiled_once(root, "package", env, prepare=copy)
     return env
 
 
