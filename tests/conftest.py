@@ -2,15 +2,13 @@
 ``snakemake`` run of the suite, and one finished run of config/test.yaml that test files share.
 
 The kernels compile once per package copy (numba keys its cache by the source file's path), so
-every workflow test of both xdist workers imports the same copy, made and compiled by the first
-worker that needs it (the other waits on a lock instead of compiling the same kernels on the
-other core); every later run loads them. The copy also isolates the runs from edits to the
-checkout while the tests run, and nothing edits it: tests that edit package modules edit a
-copy of their own (tests/test_workflow.py).
+every workflow test of both xdist workers imports the same copy, made and compiled once (under
+xdist before any test, :func:`compiled_once`); every run loads them. The copy also isolates the
+runs from edits to the checkout while the tests run, and nothing edits it: tests that edit
+package modules edit a copy of their own (tests/test_workflow.py).
 
 Under xdist the checkout the tests import is compiled once as well, by one worker while the
-other compiles the package copy (:func:`compiled_once`), instead of both compiling the same
-functions at once.
+other compiles the package copy, instead of both compiling the same functions at once.
 """
 
 from __future__ import annotations
@@ -23,7 +21,7 @@ import subprocess
 import sys
 
 import pytest
-from workflow_copy import REPO, TEST_CONFIG, copy_workflow, snakemake
+from workflow_copy import REPO, TEST_CONFIG, copy_tree, copy_workflow, snakemake
 
 
 @contextlib.contextmanager
@@ -63,7 +61,7 @@ def _package(root):
 
     def copy():
         shutil.rmtree(base, ignore_errors=True)  # a worker that failed half-way
-        shutil.copytree(REPO / "src", base / "src", ignore=shutil.ignore_patterns("__pycache__"))
+        copy_tree(REPO / "src", base / "src")
 
     return {"PYTHONPATH": str(base / "src"), "NUMBA_CACHE_DIR": str(base / "numba-cache")}, copy
 

@@ -5,7 +5,6 @@ import functools
 import json
 import math
 import re
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +14,7 @@ import yaml
 from workflow_copy import (
     REPO,
     TEST_CONFIG,
+    copy_tree,
     imported_package_modules,
     planned_jobs,
     rule_graph,
@@ -181,8 +181,7 @@ def _plans(workdir, package_env, cases, dest):
     each case of ``cases`` ({name: modules}), the jobs planned while its modules are edited in
     a copy (in ``dest``) of the package copy that the runs import, so that no other run sees
     the edits (a dry run's DAG; one Python process for all)."""
-    src = dest / "src"
-    shutil.copytree(package_env["PYTHONPATH"], src, ignore=shutil.ignore_patterns("__pycache__"))
+    src = copy_tree(Path(package_env["PYTHONPATH"]), dest / "src")
     edits = [[_module_file(src, m) for m in modules] for modules in cases.values()]
     env = {**package_env, "PYTHONPATH": str(src)}
     graph = rule_graph(workdir, "config/test.yaml", env=env, edits=edits)

@@ -1,13 +1,12 @@
 """The workflow's helpers in the package: import closures and code hashes, the table writer."""
 
 import os
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from workflow_copy import REPO, imported_package_modules
+from workflow_copy import REPO, copy_tree, imported_package_modules
 
 from qifgap import results
 from qifgap.workflow import NOT_HASHED, code_hash, module_closure, numba_code_hash
@@ -107,7 +106,7 @@ def test_numba_cache_key_follows_the_code_numba_compiles_and_only_it(tmp_path):
     alone (inlined into the kernel, whose own file numba's cache checks) or of the model a
     numba integrator calls changes it; an edit of plotting or of the claims does not."""
     src = tmp_path / "qifgap"
-    shutil.copytree(REPO / "src" / "qifgap", src, ignore=shutil.ignore_patterns("__pycache__"))
+    copy_tree(REPO / "src" / "qifgap", src)
     key = numba_code_hash(src)
     assert key == numba_code_hash(src)
     for module, changes in (("noise", True), ("bifurcation/field", True), ("kernels", True),

@@ -16,15 +16,22 @@ WORKFLOW_FILES = ("Snakefile", "workflow", "config", "profiles", "envs")
 TEST_CONFIG = ("--configfile", "config/test.yaml")
 
 
+def copy_tree(source: Path, dest: Path) -> Path:
+    """Copy the directory ``source`` to ``dest`` without caches and build leftovers (bytecode,
+    a compiled numba cache, .snakemake, egg-info): what a fresh checkout has."""
+    ignore = shutil.ignore_patterns("__pycache__", ".snakemake", "*.pyc", "*.egg-info")
+    shutil.copytree(source, dest, ignore=ignore)
+    return dest
+
+
 def copy_workflow(dest: Path, source: Path = REPO, *, with_package: bool = False) -> Path:
     """Copy the workflow of ``source`` (and, with ``with_package``, the package source, which
     :func:`snakemake` then puts first on PYTHONPATH) into ``dest``."""
     dest.mkdir(parents=True, exist_ok=True)
-    ignore = shutil.ignore_patterns("__pycache__", ".snakemake", "*.pyc", "*.egg-info")
     for name in (*WORKFLOW_FILES, "src") if with_package else WORKFLOW_FILES:
         src = source / name
         if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=ignore)
+            copy_tree(src, dest / name)
         else:
             shutil.copy2(src, dest / name)
     return dest
