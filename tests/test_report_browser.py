@@ -141,6 +141,14 @@ def test_every_figure_entry_loads_without_console_errors(report):
     assert problems(probe(report), figures) == []
 
 
+def test_no_caption_shows_a_restructured_text_error(report):
+    """docutils renders what it cannot parse in a caption (a template value included) as a
+    "System Message" in the report (tests/test_report_captions.py checks the static text)."""
+    text = report.read_text(encoding="utf-8")
+    found = re.findall(r"System Message: [A-Z]+/\d.{0,300}", text)
+    assert not found, found
+
+
 def test_probe_finds_a_broken_image_and_a_console_error(report, tmp_path):
     """The check can fail: a figure whose data is corrupted and a logged error are reported."""
     text = report.read_text()
