@@ -15,7 +15,6 @@ writes (``qifgap.results.load_timeseries``). Time is in units of τ.
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import sys
 import time
@@ -50,24 +49,11 @@ def _model_args(parser):
 
 
 def load_model(path) -> Model:
-    """A :class:`Model` from a YAML or JSON file; ValueError naming the file and the key."""
-    path = Path(path)
+    """:meth:`Model.from_file`, its errors prefixed with the option (``--model ei.yaml: …``)."""
     try:
-        text = path.read_text()
-    except OSError as exc:
-        raise ValueError(f"--model {path}: {exc.strerror}") from None
-    try:
-        if path.suffix == ".json":
-            spec = json.loads(text)
-        else:
-            import yaml  # the workflow's dependency; only model files need it here
-
-            spec = yaml.safe_load(text)
-        return Model.from_dict(spec)
+        return Model.from_file(path)
     except ValueError as exc:
-        raise ValueError(f"--model {path}: {exc}") from None
-    except Exception as exc:  # a YAML syntax error
-        raise ValueError(f"--model {path}: cannot read it ({type(exc).__name__}: {exc})") from None
+        raise ValueError(f"--model {exc}") from None
 
 
 def _model_kwargs(args) -> dict:

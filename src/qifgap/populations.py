@@ -16,13 +16,16 @@ A :class:`Model` is built from a mapping with the shape of a config entry::
     g: {I: {I: 1.5}}                                      # g[post][pre] >= 0
 
 and validated once, when it is made: every error is one ValueError naming the key
-(``populations.I.tau_syn``, ``g.I.E``, …).
+(``populations.I.tau_syn``, ``g.I.E``, …). :meth:`Model.from_file` reads the same mapping from a
+YAML (or JSON) file and :meth:`Model.to_file` writes it.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from pathlib import Path
 
 import numpy as np
 
@@ -185,6 +188,42 @@ class Model:
             J=_or_empty(mapping.get("J")),
             g=_or_empty(mapping.get("g")),
         )
+
+    @classmethod
+    def from_file(cls, path) -> Model:
+        """The model of a YAML file (JSON if its name ends in ``.json``) holding the mapping of
+        :meth:`from_dict`; every error is one ValueError naming the file (and the key)."""
+        import yaml  # only model files need it; keeps ``import qifgap.populations`` light
+
+        path = Path(path)
+        try:
+            text = path.read_text()
+        except OSError as exc:
+            raise ValueError(f"{path}: {exc.strerror}") from None
+        try:
+            spec = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        except (ValueError, yaml.YAMLError) as exc:  # json's errors are ValueErrors
+            raise ValueError(f"{path}: cannot read it ({type(exc).__name__}: {exc})") from None
+        try:
+            return cls.from_dict(spec)
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}") from None
+
+    def to_file(self, path) -> None:
+        """Write :meth:`to_dict` as YAML (JSON if the name ends in ``.json``), atomically:
+        :meth:`from_file` reads back an equal model."""
+        import yaml
+
+        from .results import atomic_path
+
+        path = Path(path)
+        data = self.to_dict()
+        if path.suffix == ".json":
+            text = json.dumps(data, indent=2) + "\n"
+        else:
+            text = yaml.safe_dump(data, sort_keys=False)
+        with atomic_path(path) as tmp:
+            tmp.write_text(text)
 
     @classmethod
     def single(
