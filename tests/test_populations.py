@@ -508,6 +508,10 @@ def test_model_file_errors_name_the_file_and_the_key(tmp_path):
     broken_json.write_text("{")
     with pytest.raises(ValueError, match=rf"^{broken_json}: cannot read it \(JSONDecodeError"):
         Model.from_file(broken_json)
+    binary = tmp_path / "binary.yaml"
+    binary.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(ValueError, match=rf"^{binary}: cannot read it \(UnicodeDecodeError"):
+        Model.from_file(binary)
     listed = tmp_path / "list.yaml"
     listed.write_text("- E\n- I\n")
     with pytest.raises(ValueError, match=rf"^{listed}: a model must be a mapping, got list$"):

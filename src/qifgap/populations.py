@@ -198,11 +198,10 @@ class Model:
         path = Path(path)
         try:
             text = path.read_text()
+            spec = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
         except OSError as exc:
             raise ValueError(f"{path}: {exc.strerror}") from None
-        try:
-            spec = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-        except (ValueError, yaml.YAMLError) as exc:  # json's errors are ValueErrors
+        except (ValueError, yaml.YAMLError) as exc:  # not UTF-8, or not JSON / YAML
             raise ValueError(f"{path}: cannot read it ({type(exc).__name__}: {exc})") from None
         try:
             return cls.from_dict(spec)
