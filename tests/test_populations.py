@@ -496,30 +496,24 @@ def test_model_file_round_trip(tmp_path, name):
     assert list(tmp_path.iterdir()) == [path]  # written through a temporary file, renamed
 
 
-def test_model_file_errors_name_the_file_and_the_key(tmp_path):
-    missing = tmp_path / "none.yaml"
-    with pytest.raises(ValueError, match=rf"^{missing}: No such file or directory$"):
-        Model.from_file(missing)
-    broken = tmp_path / "broken.yaml"
-    broken.write_text("populations: {E: {eta_bar: 1.0\n")
-    with pytest.raises(ValueError, match=rf"^{broken}: cannot read it \(\w*Error"):
-        Model.from_file(broken)
-    broken_json = tmp_path / "broken.json"
-    broken_json.write_text("{")
-    with pytest.raises(ValueError, match=rf"^{broken_json}: cannot read it \(JSONDecodeError"):
-        Model.from_file(broken_json)
-    binary = tmp_path / "binary.yaml"
-    binary.write_bytes(b"\xff\xfe\x00")
-    with pytest.raises(ValueError, match=rf"^{binary}: cannot read it \(UnicodeDecodeError"):
-        Model.from_file(binary)
-    listed = tmp_path / "list.yaml"
-    listed.write_text("- E\n- I\n")
-    with pytest.raises(ValueError, match=rf"^{listed}: a model must be a mapping, got list$"):
-        Model.from_file(listed)
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(ISSUE_EXAMPLE.replace("g: {I: {I: 1.5}}", "g: {I: {X: 1.5}}"))
-    with pytest.raises(ValueError, match=rf"^{bad}: g\.I\.X: unknown population 'X'"):
-        Model.from_file(bad)
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("none.yaml", None, r"No such file or directory$"),
+        ("broken.yaml", b"populations: {E: {eta_bar: 1.0\n", r"cannot read it \(\w*Error"),
+        ("broken.json", b"{", r"cannot read it \(JSONDecodeError"),
+        ("binary.yaml", b"\xff\xfe\x00", r"cannot read it \(UnicodeDecodeError"),
+        ("list.yaml", b"- E\n- I\n", r"a model must be a mapping, got list$"),
+        ("bad.yaml", ISSUE_EXAMPLE.replace("{I: {I: 1.5}}", "{I: {X: 1.5}}").encode(),
+         r"g\.I\.X: unknown population 'X'"),
+    ],
+)  # fmt: skip
+def test_model_file_errors_name_the_file_and_the_key(tmp_path, name, content, message):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(ValueError, match=rf"^{path}: {message}"):
+        Model.from_file(path)
 
 
 # --- the command line ------------------------------------------------------------------------
