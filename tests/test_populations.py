@@ -3,6 +3,7 @@ integration, per-population results, the one defaults table (science.md §6)."""
 
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -512,7 +513,7 @@ def test_model_file_errors_name_the_file_and_the_key(tmp_path, name, content, me
     path = tmp_path / name
     if content is not None:
         path.write_bytes(content)
-    with pytest.raises(ValueError, match=rf"^{path}: {message}"):
+    with pytest.raises(ValueError, match=rf"^{re.escape(str(path))}: {message}"):
         Model.from_file(path)
 
 
