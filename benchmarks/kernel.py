@@ -55,6 +55,13 @@ def e_i_model(N: int) -> Model:
 
 P1_ROWS = {"P=1 g=0": 0.0, "P=1 g=1": 1.0}  # row → g of the P = 1 rows (also timed in numpy)
 
+# the targets of the docstring, each checked and printed from here
+P1_SLOWER = 0.05  # P = 1 at most 5 % slower than the original kernel of the same run
+P2_NS = 0.45  # P = 2, ns per neuron-step on one thread at 1e5 neurons
+P2_SPEEDUP = 1.6  # P = 2, 2 threads against 1
+P1_ISSUE_NS = 0.386  # the original P = 1 kernel on the host where P2_NS was set
+NOISE_NS = 2.0  # what the noise may add, ns per neuron-step (issue 15)
+
 
 def fast_timings(simulate_original, N, steps):
     """{(row, column): run} of the compiled kernels at N, in the table's row order, column
@@ -129,21 +136,22 @@ def main():
     print()
     t0, t1, _ = results[(10**5, "P=1 g=1")]
     print(f"P = 1, N = 1e5, g = 1, one thread: {t1:.3f} ns per neuron-step, original {t0:.3f} "
-          f"({100 * (t1 / t0 - 1):+.1f} %; target within +5 %: "
-          f"{_verdict(t1 <= 1.05 * t0)})")  # fmt: skip
+          f"({100 * (t1 / t0 - 1):+.1f} %; target within +{100 * P1_SLOWER:g} %: "
+          f"{_verdict(t1 <= (1 + P1_SLOWER) * t0)})")  # fmt: skip
     original_p1 = t0
     _, t1, t2 = results[(10**5, "P=2 E-I")]
-    print(f"P = 2, 1e5 neurons, one thread: {t1:.3f} ns per neuron-step (target <= 0.45: "
-          f"{_verdict(t1 <= 0.45)}); 2 threads: {t1 / t2:.2f}x (target >= 1.6: "
-          f"{_verdict(t1 / t2 >= 1.6)})")  # fmt: skip
-    # the 0.45 was set on a host where the original P = 1 kernel ran 0.386: the same ratio here
+    print(f"P = 2, 1e5 neurons, one thread: {t1:.3f} ns per neuron-step (target <= {P2_NS}: "
+          f"{_verdict(t1 <= P2_NS)}); 2 threads: {t1 / t2:.2f}x (target >= {P2_SPEEDUP}: "
+          f"{_verdict(t1 / t2 >= P2_SPEEDUP)})")  # fmt: skip
+    # P2_NS was set on a host where the original P = 1 kernel ran P1_ISSUE_NS: the same ratio
+    allowed = P2_NS / P1_ISSUE_NS
     print(f"P = 2 against the original P = 1 kernel of this run: {t1 / original_p1:.3f} "
-          f"(0.45 / 0.386 = {0.45 / 0.386:.3f} on the issue's host: "
-          f"{_verdict(t1 / original_p1 <= 0.45 / 0.386)})")  # fmt: skip
+          f"({P2_NS} / {P1_ISSUE_NS} = {allowed:.3f} on the issue's host: "
+          f"{_verdict(t1 / original_p1 <= allowed)})")  # fmt: skip
     quiet, noisy = results[(10**5, "noise=0")][1], results[(10**5, "noise=1")][1]
     print(f"noise, N = 1e5, one thread: {noisy:.3f} against {quiet:.3f} ns per neuron-step "
-          f"without: the noise adds {noisy - quiet:.3f} ns (target <= 2: "
-          f"{_verdict(noisy - quiet <= 2.0)})")  # fmt: skip
+          f"without: the noise adds {noisy - quiet:.3f} ns (target <= {NOISE_NS:g}: "
+          f"{_verdict(noisy - quiet <= NOISE_NS)})")  # fmt: skip
 
 
 def _verdict(met: bool) -> str:

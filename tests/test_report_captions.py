@@ -10,6 +10,7 @@ by tests/test_report_browser.py (marker ``browser``).
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from pathlib import Path
@@ -21,6 +22,7 @@ WORKFLOW = Path(__file__).parents[1] / "workflow"
 CAPTIONS = sorted((WORKFLOW / "report").glob("*.rst"))
 
 
+@functools.cache
 def report_links() -> str:
     """The link targets Snakemake appends to every caption: its two panels and a category of
     each ``category=`` of the rules (the first entry where a tuple names a subcategory too)."""
